@@ -1,0 +1,30 @@
+/**
+ * The closed set of Thalweg error codes. Every code is documented in docs/errors.md
+ * (a test keeps the two in step). `status` is the HTTP status an API answers with;
+ * `retriable` tells a consumer whether to pause and retry (true) or dead-letter (false).
+ */
+export const errorCodes = {
+  THALWEG_CONFIG_INVALID: { status: 500, retriable: false, title: 'Invalid configuration' },
+  THALWEG_VALIDATION_FAILED: { status: 400, retriable: false, title: 'Validation failed' },
+  THALWEG_NOT_FOUND: { status: 404, retriable: false, title: 'Not found' },
+  THALWEG_CONFLICT: { status: 409, retriable: false, title: 'Conflict' },
+  THALWEG_IDEMPOTENCY_KEY_REUSED: { status: 422, retriable: false, title: 'Idempotency key reused with a different request' },
+  THALWEG_IDEMPOTENCY_IN_PROGRESS: { status: 409, retriable: true, title: 'A request with this idempotency key is in progress' },
+  THALWEG_CONSISTENCY_TOKEN_INVALID: { status: 400, retriable: false, title: 'Invalid consistency token' },
+  THALWEG_CONSISTENCY_NOT_REACHED: { status: 503, retriable: true, title: 'Projection has not caught up with the consistency token' },
+  THALWEG_SCHEMA_NOT_FOUND: { status: 500, retriable: false, title: 'Schema not found' },
+  THALWEG_SCHEMA_INCOMPATIBLE: { status: 500, retriable: false, title: 'Schema change is not compatible' },
+  THALWEG_SCHEMA_INVALID: { status: 500, retriable: false, title: 'Schema is invalid' },
+  THALWEG_REGISTRY_UNAVAILABLE: { status: 503, retriable: true, title: 'Schema registry unavailable' },
+  THALWEG_TOPIC_UNKNOWN: { status: 500, retriable: false, title: 'Topic not declared' },
+  THALWEG_TOPIC_EVENT_NOT_ALLOWED: { status: 500, retriable: false, title: 'Event type not allowed on topic' },
+  THALWEG_TOPIC_SPEC_INVALID: { status: 500, retriable: false, title: 'Topic specification is invalid' },
+  THALWEG_TOPIC_CHANGE_DESTRUCTIVE: { status: 500, retriable: false, title: 'Destructive topic change refused' },
+  THALWEG_KAFKA_UNAVAILABLE: { status: 503, retriable: true, title: 'Kafka unavailable' },
+  THALWEG_EVENT_UNDECODABLE: { status: 500, retriable: false, title: 'Event cannot be decoded' },
+  THALWEG_EVENT_REJECTED: { status: 500, retriable: false, title: 'Event rejected by its handler' },
+  THALWEG_STORE_UNAVAILABLE: { status: 503, retriable: true, title: 'Store unavailable' },
+  THALWEG_INTERNAL: { status: 500, retriable: false, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; retriable: boolean; title: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;

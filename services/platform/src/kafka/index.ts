@@ -1,0 +1,2 @@
+export { createKafka } from './client.ts';
+export type { KafkaClientOptions } from './client.ts';

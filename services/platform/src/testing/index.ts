@@ -1,0 +1,2 @@
+export { waitFor } from './wait-for.ts';
+export { uniqueName } from './unique.ts';
