@@ -20,10 +20,12 @@ function serialise(value: unknown): unknown {
 }
 
 export function createLogger({
-  level = 'info' as LogLevel,
-  bindings = {} as Record<string, unknown>,
-  write = (line: string) => process.stdout.write(line + '\n'),
-} = {}): Logger {
+  level = 'info',
+  bindings = {},
+  write = (line: string): void => {
+    process.stdout.write(line + '\n');
+  },
+}: { level?: LogLevel; bindings?: Record<string, unknown>; write?: (line: string) => void } = {}): Logger {
   const emit = (entryLevel: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (order[entryLevel] < order[level]) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level: entryLevel, msg: message, ...bindings };

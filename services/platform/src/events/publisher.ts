@@ -1,0 +1,184 @@
+import kafkajs from 'kafkajs';
+import type { Admin, Kafka, Message, PartitionMetadata, Producer, RecordMetadata } from 'kafkajs';
+import type avro from 'avsc';
+import { ThalwegError, isThalwegError } from '../errors/index.ts';
+import type { SchemaRegistryClient } from '../registry/index.ts';
+import type { Logger } from '../telemetry/index.ts';
+import { toHeaders, type EventMetadata } from './cloud-event-headers.ts';
+import { assertPayload } from './payload-validation.ts';
+import { isTraceparent, newTraceparent } from './trace-context.ts';
+import { uuidv7 } from './uuid-v7.ts';
+
+const { Partitioners } = kafkajs;
+
+/** What the publisher needs from the schema catalogue (schemas/ as code). */
+export interface SchemaSource {
+  get(fullName: string): { schema: avro.Schema; type: avro.Type };
+}
+
+/** What the publisher needs from the topic specs (topics/ as code). */
+export interface TopicSource {
+  topicForEventType(fullName: string): { name: string };
+}
+
+/** One domain event to publish. Metadata left out is filled in (id, time, correlation, trace). */
+export interface DomainEvent<T = Record<string, unknown>> {
+  /** The Avro record full name, e.g. `thalweg.ledger.WalletOpened`. */
+  type: string;
+  /** The aggregate id: the message key and `ce_subject`. */
+  subject: string;
+  tenant: string;
+  data: T;
+  id?: string;
+  time?: Date;
+  correlationId?: string;
+  causationId?: string;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export interface PublishResult {
+  eventId: string;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface PublisherOptions {
+  kafka: Kafka;
+  registry: SchemaRegistryClient;
+  schemas: SchemaSource;
+  topics: TopicSource;
+  /** `ce_source` of every event, e.g. `/thalweg/command-api`. */
+  source: string;
+  logger?: Logger;
+  /** Send attempts before a publish fails with THALWEG_KAFKA_UNAVAILABLE. */
+  retries?: number;
+  /** How long partition counts are trusted before metadata is fetched again. */
+  metadataMaxAge?: number; // ms
+}
+
+interface Prepared {
+  topic: string;
+  message: Message;
+  eventId: string;
+}
+
+/** Offsets are reported per partition batch: the nth message of a partition sits at base + n. */
+function offsetsFor(prepared: Prepared[], metadata: RecordMetadata[]): PublishResult[] {
+  const base = new Map(metadata.map((entry) => [`${entry.topicName}/${entry.partition}`, BigInt(entry.baseOffset ?? '0')]));
+  const seen = new Map<string, bigint>();
+  return prepared.map(({ topic, message, eventId }) => {
+    const key = `${topic}/${message.partition}`;
+    const index = seen.get(key) ?? 0n;
+    seen.set(key, index + 1n);
+    const first = base.get(key);
+    if (first === undefined) throw new ThalwegError('THALWEG_INTERNAL', `no produce result for ${key}`);
+    return { eventId, topic, partition: message.partition!, offset: String(first + index) };
+  });
+}
+
+/**
+ * The producer SDK: validates each payload against its schema, encodes it in the Confluent wire
+ * format, sets the CloudEvents headers and the aggregate key, and sends with an idempotent
+ * producer (acks=all). Partitions are chosen here with Kafka's own murmur2 partitioner, so a batch
+ * can report every event's offset and a Java client with the same key lands on the same partition.
+ */
+export function createPublisher({ kafka, registry, schemas, topics, source, logger, retries = 5, metadataMaxAge = 30_000 }: PublisherOptions) {
+  if (!source.startsWith('/')) throw new Error(`createPublisher: source must be a URI reference like /thalweg/<service>, got "${source}"`);
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries, initialRetryTime: 200 }, // attempts, ms
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const admin: Admin = kafka.admin();
+  const partitioner = Partitioners.DefaultPartitioner()!;
+  const partitionCache = new Map<string, { at: number; metadata: PartitionMetadata[] }>();
+  let connected: Promise<void> | undefined;
+
+  async function partitionsOf(topic: string) {
+    const cached = partitionCache.get(topic);
+    if (cached && Date.now() - cached.at < metadataMaxAge) return cached.metadata;
+    const { topics: described } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const metadata = described[0]!.partitions;
+    partitionCache.set(topic, { at: Date.now(), metadata });
+    return metadata;
+  }
+
+  async function prepare(event: DomainEvent): Promise<Prepared> {
+    const { schema, type } = schemas.get(event.type);
+    assertPayload(type, event.data, 'data');
+    if (!event.subject) throw new ThalwegError('THALWEG_VALIDATION_FAILED', 'subject: the aggregate id is required', { fields: [{ field: 'subject', message: 'is required' }] });
+    if (!event.tenant) throw new ThalwegError('THALWEG_VALIDATION_FAILED', 'tenant: is required', { fields: [{ field: 'tenant', message: 'is required' }] });
+    const topic = topics.topicForEventType(event.type).name;
+    const schemaId = await registry.idFor(`${topic}-${event.type}`, schema);
+    const metadata: EventMetadata = {
+      id: event.id ?? uuidv7(),
+      type: event.type,
+      source,
+      subject: event.subject,
+      time: event.time ?? new Date(),
+      tenant: event.tenant,
+      correlationId: event.correlationId ?? event.id ?? '',
+      traceparent: isTraceparent(event.traceparent) ? event.traceparent : newTraceparent(),
+    };
+    if (!metadata.correlationId) metadata.correlationId = metadata.id;
+    if (event.causationId) metadata.causationId = event.causationId;
+    if (event.tracestate && isTraceparent(event.traceparent)) metadata.tracestate = event.tracestate;
+    const message: Message = { key: event.subject, value: registry.encode(schemaId, type, event.data), headers: toHeaders(metadata) };
+    message.partition = partitioner({ topic, partitionMetadata: await partitionsOf(topic), message });
+    return { topic, message, eventId: metadata.id };
+  }
+
+  async function ensureConnected() {
+    connected ??= Promise.all([producer.connect(), admin.connect()]).then(() => undefined);
+    try {
+      await connected;
+    } catch (error) {
+      connected = undefined;
+      throw error;
+    }
+  }
+
+  async function send(prepared: Prepared[]): Promise<PublishResult[]> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of prepared) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    const metadata = await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    return offsetsFor(prepared, metadata);
+  }
+
+  async function publishBatch(events: DomainEvent[]): Promise<PublishResult[]> {
+    if (events.length === 0) return [];
+    try {
+      await ensureConnected();
+      const prepared = await Promise.all(events.map(prepare));
+      return await send(prepared);
+    } catch (error) {
+      if (isThalwegError(error)) throw error;
+      logger?.warn('publish failed', { error });
+      throw new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `publish failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  return {
+    /** Publishes one event and returns where it landed. */
+    async publish(event: DomainEvent): Promise<PublishResult> {
+      const [result] = await publishBatch([event]);
+      return result!;
+    },
+    /** Publishes many events in one send per topic; results are in the order given. */
+    publishBatch,
+    /** Connects ahead of the first publish, so readiness can wait for Kafka. */
+    connect: ensureConnected,
+    async disconnect() {
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+      connected = undefined;
+    },
+  };
+}
+
+export type Publisher = ReturnType<typeof createPublisher>;
