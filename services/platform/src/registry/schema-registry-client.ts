@@ -14,6 +14,8 @@ export interface SchemaRegistryClientOptions {
 
 export interface DecodedValue {
   schemaId: number;
+  /** Full name of the writer's record type, e.g. `thalweg.ledger.WalletOpened`. */
+  writerType: string | undefined;
   payload: Record<string, unknown>;
 }
 
@@ -67,15 +69,16 @@ export function createSchemaRegistryClient({ url, retries = 2 }: SchemaRegistryC
       throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', 'value is not in the Confluent wire format (magic byte 0 + schema id)');
     }
     const schemaId = buffer.readInt32BE(1);
+    let writerType: string | undefined;
     try {
-      await registry.getSchema(schemaId);
+      writerType = ((await registry.getSchema(schemaId)) as { name?: string }).name;
     } catch (error) {
       throw registryError(error, `schema id ${schemaId}`, { schemaId });
     }
     try {
       const options = readerSchema ? { [SchemaType.AVRO]: { readerSchema: readerSchema as never } } : undefined;
       const payload = (await registry.decode(buffer, options)) as Record<string, unknown>;
-      return { schemaId, payload };
+      return { schemaId, writerType, payload };
     } catch (error) {
       throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', `value does not decode with schema id ${schemaId}: ${(error as Error).message}`, {
         cause: error,

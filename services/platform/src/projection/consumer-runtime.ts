@@ -1,0 +1,200 @@
+import diagnostics from 'node:diagnostics_channel';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { ThalwegError, isThalwegError } from '../errors/index.ts';
+import type { SchemaRegistryClient } from '../registry/index.ts';
+import type { Logger } from '../telemetry/index.ts';
+import { silentLogger } from '../telemetry/index.ts';
+import { backoffDelay } from './backoff.ts';
+import { sendDeadLetters } from './dead-letter.ts';
+import { decodeRecord, type ReaderSchemas } from './decode-record.ts';
+import type { ProjectionRecord, ProjectionStore } from './projection-types.ts';
+
+/** Published once per applied or failed partition batch; the telemetry adapter turns it into metrics. */
+export const projectionBatchChannel = diagnostics.channel('thalweg:projection:batch');
+
+export interface ProjectionBatchReport {
+  group: string;
+  topic: string;
+  partition: number;
+  applied: number;
+  deadLettered: number;
+  durationMs: number;
+  lag: number;
+  failed?: { code: string; retriable: boolean; attempt: number };
+}
+
+export interface ProjectorOptions {
+  kafka: Kafka;
+  registry: SchemaRegistryClient;
+  store: ProjectionStore;
+  /** Consumer group: one per projection, so each store reads every event. */
+  group: string;
+  topics: string[];
+  deadLetterTopic: (topic: string) => string;
+  readers?: ReaderSchemas;
+  logger?: Logger;
+  /** Partitions processed in parallel by one instance; order within a partition always holds. */
+  partitionsConsumedConcurrently?: number;
+  sessionTimeout?: number; // ms
+  heartbeatInterval?: number; // ms
+  retry?: { initial?: number; max?: number }; // ms
+  /** Max bytes fetched per partition: bounds batch size. */
+  maxBytesPerPartition?: number; // bytes
+}
+
+export interface ProjectorStatus {
+  running: boolean;
+  assigned: string[];
+  retrying: Array<{ partition: string; attempts: number; code: string }>;
+}
+
+/**
+ * The projector runtime: consumes a group's topics in batches, decodes each record, hands the
+ * partition batch to its store and acts on the outcome. Permanent failures go to the dead letter
+ * topic inside the store's apply; transient ones (store or registry down) pause the partition and
+ * retry the same batch with backoff, so order holds and nothing is skipped.
+ */
+export function createProjector({
+  kafka,
+  registry,
+  store,
+  group,
+  topics,
+  deadLetterTopic,
+  readers,
+  logger = silentLogger,
+  partitionsConsumedConcurrently = 3,
+  sessionTimeout = 30_000, // ms
+  heartbeatInterval = 3_000, // ms
+  retry = {},
+  maxBytesPerPartition = 1_048_576, // bytes
+}: ProjectorOptions) {
+  if (topics.length === 0) throw new Error('createProjector: at least one topic is required');
+  if (heartbeatInterval >= sessionTimeout) throw new Error('createProjector: heartbeatInterval must be lower than sessionTimeout');
+  if (partitionsConsumedConcurrently < 1) throw new Error('createProjector: partitionsConsumedConcurrently must be at least 1');
+
+  const log = logger.child({ component: 'projector', group });
+  const consumer: Consumer = kafka.consumer({ groupId: group, sessionTimeout, heartbeatInterval, maxBytesPerPartition, allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const failures = new Map<string, { attempts: number; code: string }>();
+  const resumeTimers = new Set<NodeJS.Timeout>();
+  let assigned: string[] = [];
+  let running = false;
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => `${topic}/${partition}`));
+    void seekToStoredOffsets(payload.memberAssignment);
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => log.error('consumer crashed', { error: payload.error, restart: payload.restart }));
+
+  /** The store's offsets win over Kafka's committed ones: it is where the effects are. */
+  async function seekToStoredOffsets(assignment: Record<string, number[]>) {
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      try {
+        const stored = await store.readOffsets(group, topic);
+        for (const partition of partitions) {
+          const offset = stored.get(partition);
+          if (offset !== undefined) consumer.seek({ topic, partition, offset });
+        }
+      } catch (error) {
+        // The store guards every apply against already-applied offsets, so starting from
+        // Kafka's committed offset instead is safe; this only costs re-reading.
+        log.warn('could not read stored offsets; resuming from committed offsets', { topic, error });
+      }
+    }
+  }
+
+  function report(entry: ProjectionBatchReport) {
+    if (projectionBatchChannel.hasSubscribers) projectionBatchChannel.publish(entry);
+  }
+
+  async function decodeAll(topic: string, partition: number, payload: EachBatchPayload): Promise<ProjectionRecord[]> {
+    const records: ProjectionRecord[] = [];
+    for (const message of payload.batch.messages) {
+      records.push(await decodeRecord(registry, readers, topic, partition, message));
+    }
+    return records;
+  }
+
+  async function eachBatch(payload: EachBatchPayload) {
+    const { batch, heartbeat, pause, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
+    const { topic, partition } = batch;
+    if (!isRunning() || isStale() || batch.isEmpty()) return;
+    const key = `${topic}/${partition}`;
+    const attempt = (failures.get(key)?.attempts ?? 0) + 1;
+    const started = performance.now();
+    // Heartbeats keep the membership while a long batch is applied (kafkajs only heartbeats between calls).
+    const keepAlive = setInterval(() => heartbeat().catch(() => {}), heartbeatInterval);
+    try {
+      const records = await decodeAll(topic, partition, payload);
+      const lastOffset = batch.lastOffset();
+      const nextOffset = String(BigInt(lastOffset) + 1n);
+      let deadLettered = 0;
+      const result = await store.apply({
+        group,
+        topic,
+        partition,
+        records,
+        nextOffset,
+        heartbeat,
+        deadLetter: async (rejected) => {
+          deadLettered += rejected.length;
+          for (const { offset, error } of rejected) log.warn('event dead-lettered', { topic, partition, offset, error });
+          await sendDeadLetters(producer, deadLetterTopic(topic), { group, topic, partition, attempts: attempt }, rejected);
+        },
+      });
+      resolveOffset(lastOffset);
+      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] }).catch((error: unknown) =>
+        // The store holds the authoritative offset; Kafka's copy feeds lag monitoring only.
+        log.warn('offset commit to Kafka failed', { topic, partition, error }),
+      );
+      if (failures.delete(key)) log.info('partition recovered', { topic, partition, attempts: attempt });
+      report({ group, topic, partition, applied: result.applied, deadLettered, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
+    } catch (error) {
+      const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_INTERNAL', (error as Error).message, { cause: error, retriable: true });
+      failures.set(key, { attempts: attempt, code: failure.code });
+      const delay = backoffDelay(attempt, retry);
+      log.warn('batch failed; partition paused for retry', { topic, partition, attempt, delayMs: delay, error: failure });
+      report({ group, topic, partition, applied: 0, deadLettered: 0, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } });
+      // Seek back to the batch's first record so the retry sees exactly the same events, in order.
+      consumer.seek({ topic, partition, offset: batch.firstOffset()! });
+      const resume = pause();
+      const timer = setTimeout(() => {
+        resumeTimers.delete(timer);
+        resume();
+      }, delay);
+      resumeTimers.add(timer);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      await Promise.all([consumer.connect(), producer.connect()]);
+      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently, eachBatch });
+      running = true;
+      log.info('projector started', { topics });
+    },
+    /** Finishes the batch in progress, commits, leaves the group. */
+    async stop() {
+      running = false;
+      for (const timer of resumeTimers) clearTimeout(timer);
+      resumeTimers.clear();
+      await consumer.disconnect();
+      await producer.disconnect();
+      log.info('projector stopped');
+    },
+    status(): ProjectorStatus {
+      return {
+        running,
+        assigned: [...assigned],
+        retrying: [...failures].map(([partition, { attempts, code }]) => ({ partition, attempts, code })),
+      };
+    },
+  };
+}
+
+export type Projector = ReturnType<typeof createProjector>;

@@ -1,0 +1,139 @@
+import type pg from 'pg';
+import { ThalwegError, isThalwegError } from '../errors/index.ts';
+import type { ApplyResult, PartitionBatch, ProjectedEvent, ProjectionStore, RejectedRecord } from './projection-types.ts';
+import { isPermanentPostgresError, storeUnavailable } from './postgres-errors.ts';
+
+/** One statement a handler asks for. `expect` turns an unexpected row count into a rejection of the event. */
+export interface SqlOperation {
+  text: string;
+  values?: unknown[];
+  expect?: { rowCount: number; otherwise: string };
+}
+
+/** A pure mapping from an event to the statements that project it. Throwing rejects the event. */
+export type PostgresHandler = (event: ProjectedEvent) => SqlOperation[];
+
+export const projectionOffsetsDdl = `
+CREATE TABLE IF NOT EXISTS projection_offsets (
+  group_id    text        NOT NULL,
+  topic       text        NOT NULL,
+  partition   integer     NOT NULL,
+  next_offset bigint      NOT NULL,
+  updated_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (group_id, topic, partition)
+)`;
+
+export interface PostgresStoreOptions {
+  pool: pg.Pool;
+  handler: PostgresHandler;
+}
+
+function rejection(error: unknown): ThalwegError {
+  if (isThalwegError(error)) return error;
+  return new ThalwegError('THALWEG_EVENT_REJECTED', (error as Error).message, { cause: error });
+}
+
+/**
+ * Applies a partition batch and the group's next offset in one transaction, so a batch is
+ * either wholly projected with its offset or not at all. Records below the stored offset were
+ * applied before and are skipped: redelivery changes nothing. Each event runs under a savepoint,
+ * so a rejected event is rolled back alone and dead-lettered while the rest commit.
+ */
+export function createPostgresStore({ pool, handler }: PostgresStoreOptions): ProjectionStore & { init(): Promise<void> } {
+  async function lockOffset(client: pg.PoolClient, batch: PartitionBatch): Promise<bigint> {
+    await client.query(
+      `INSERT INTO projection_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+       ON CONFLICT (group_id, topic, partition) DO NOTHING`,
+      [batch.group, batch.topic, batch.partition],
+    );
+    // The row lock serialises two instances that briefly own the same partition during a rebalance.
+    const { rows } = await client.query<{ next_offset: string }>(
+      'SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE',
+      [batch.group, batch.topic, batch.partition],
+    );
+    return BigInt(rows[0]!.next_offset);
+  }
+
+  async function applyEvent(client: pg.PoolClient, operations: SqlOperation[]): Promise<void> {
+    await client.query('SAVEPOINT thalweg_event');
+    try {
+      for (const { text, values, expect } of operations) {
+        const result = await client.query(text, values);
+        if (expect && result.rowCount !== expect.rowCount) throw new ThalwegError('THALWEG_EVENT_REJECTED', expect.otherwise);
+      }
+      await client.query('RELEASE SAVEPOINT thalweg_event');
+    } catch (error) {
+      if (isThalwegError(error) || isPermanentPostgresError(error)) await client.query('ROLLBACK TO SAVEPOINT thalweg_event');
+      throw error;
+    }
+  }
+
+  return {
+    async init() {
+      await pool.query(projectionOffsetsDdl).catch((error: unknown) => {
+        throw storeUnavailable(error, 'creating projection_offsets');
+      });
+    },
+
+    async readOffsets(group, topic) {
+      const { rows } = await pool
+        .query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2', [group, topic])
+        .catch((error: unknown) => {
+          throw storeUnavailable(error, 'reading projection offsets');
+        });
+      return new Map(rows.map((row) => [row.partition, row.next_offset]));
+    },
+
+    async apply(batch): Promise<ApplyResult> {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw storeUnavailable(error, 'connecting to PostgreSQL');
+      }
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const applied = await lockOffset(client, batch);
+        const rejected: RejectedRecord[] = [];
+        let count = 0;
+        for (const record of batch.records) {
+          if (BigInt(record.offset) < applied) continue;
+          if (record.failure) {
+            rejected.push({ offset: record.offset, message: record.message, error: record.failure });
+            continue;
+          }
+          let operations: SqlOperation[];
+          try {
+            // The handler is pure: whatever it throws, it would throw again, so the event is rejected.
+            operations = handler(record.event);
+          } catch (error) {
+            rejected.push({ offset: record.offset, message: record.message, error: rejection(error) });
+            continue;
+          }
+          try {
+            await applyEvent(client, operations);
+            count += 1;
+          } catch (error) {
+            if (!isThalwegError(error) && !isPermanentPostgresError(error)) throw error;
+            rejected.push({ offset: record.offset, message: record.message, error: rejection(error) });
+          }
+        }
+        await batch.deadLetter(rejected);
+        await client.query(
+          'UPDATE projection_offsets SET next_offset = $4, updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3',
+          [batch.group, batch.topic, batch.partition, batch.nextOffset],
+        );
+        await client.query('COMMIT');
+        return { applied: count, rejected: rejected.length };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw storeUnavailable(error, `applying ${batch.topic}/${batch.partition}`);
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+}
