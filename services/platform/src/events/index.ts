@@ -5,3 +5,5 @@ export type { EventMetadata } from './cloud-event-headers.ts';
 export { checkPayload, assertPayload } from './payload-validation.ts';
 export { uuidv7 } from './uuid-v7.ts';
 export { isTraceparent, newTraceparent } from './trace-context.ts';
+export { encodeConsistencyToken, decodeConsistencyToken } from './consistency-token.ts';
+export type { ConsistencyPosition } from './consistency-token.ts';

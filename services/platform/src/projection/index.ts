@@ -8,3 +8,4 @@ export { decodeRecord } from './decode-record.ts';
 export type { ReaderSchemas } from './decode-record.ts';
 export { backoffDelay } from './backoff.ts';
 export type { ApplyResult, PartitionBatch, ProjectedEvent, ProjectionRecord, ProjectionStore, RejectedRecord } from './projection-types.ts';
+export { createPostgresPosition } from './postgres-position.ts';

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { ThalwegError } from '../errors/index.ts';
+
+export interface IdempotentResponse {
+  status: number;
+  body: unknown;
+}
+
+interface StoredEntry {
+  fingerprint: string;
+  state: 'pending' | 'done';
+  response?: IdempotentResponse;
+}
+
+export const IDEMPOTENCY_KEY_PATTERN = /^[\w.:-]{1,255}$/;
+
+/**
+ * `Idempotency-Key` handling backed by Redis, so it holds across instances: the first request
+ * with a key runs and its answer is kept; a retry gets the same answer; the same key with a
+ * different request is refused (422); a retry while the first is still running gets 409.
+ */
+export function createIdempotency({ redis, ttlSeconds = 86_400, pendingTtlSeconds = 60, prefix = 'thalweg:idempotency' }: {
+  redis: Redis;
+  ttlSeconds?: number;
+  pendingTtlSeconds?: number;
+  prefix?: string;
+}) {
+  const storeFailure = (error: unknown) => new ThalwegError('THALWEG_STORE_UNAVAILABLE', `idempotency store: ${(error as Error).message}`, { cause: error });
+
+  return {
+    /**
+     * Runs `execute` once per (scope, key). `scope` separates tenants and operations;
+     * `request` is what must match on a retry (method, path, body).
+     */
+    async run(scope: string, key: string, request: unknown, execute: () => Promise<IdempotentResponse>): Promise<IdempotentResponse & { replayed: boolean }> {
+      if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+        throw new ThalwegError('THALWEG_VALIDATION_FAILED', 'Idempotency-Key: 1-255 characters of letters, digits, . _ : -', {
+          fields: [{ field: 'header.Idempotency-Key', message: 'must be 1-255 characters of letters, digits, . _ : -' }],
+        });
+      }
+      const redisKey = `${prefix}:${scope}:${key}`;
+      const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+      const pending: StoredEntry = { fingerprint, state: 'pending' };
+      const claimed = await redis.set(redisKey, JSON.stringify(pending), 'EX', pendingTtlSeconds, 'NX').catch((error: unknown) => {
+        throw storeFailure(error);
+      });
+      if (claimed !== 'OK') {
+        const raw = await redis.get(redisKey).catch((error: unknown) => {
+          throw storeFailure(error);
+        });
+        const existing = raw ? (JSON.parse(raw) as StoredEntry) : undefined;
+        if (!existing) return this.run(scope, key, request, execute);
+        if (existing.fingerprint !== fingerprint) {
+          throw new ThalwegError('THALWEG_IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used with a different request', {
+            fields: [{ field: 'header.Idempotency-Key', message: 'was already used with a different request' }],
+          });
+        }
+        if (existing.state === 'pending' || !existing.response) {
+          throw new ThalwegError('THALWEG_IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still in progress', { details: { headers: { 'Retry-After': '1' } } });
+        }
+        return { ...existing.response, replayed: true };
+      }
+      let response: IdempotentResponse;
+      try {
+        response = await execute();
+      } catch (error) {
+        // Only answers are remembered; a failed attempt frees the key so the client can retry.
+        await redis.del(redisKey).catch(() => {});
+        throw error;
+      }
+      const done: StoredEntry = { fingerprint, state: 'done', response };
+      await redis.set(redisKey, JSON.stringify(done), 'EX', ttlSeconds).catch((error: unknown) => {
+        throw storeFailure(error);
+      });
+      return { ...response, replayed: false };
+    },
+  };
+}
+
+export type Idempotency = ReturnType<typeof createIdempotency>;

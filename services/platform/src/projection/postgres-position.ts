@@ -1,0 +1,36 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type pg from 'pg';
+import { ThalwegError } from '../errors/index.ts';
+import type { ConsistencyPosition } from '../events/index.ts';
+import { storeUnavailable } from './postgres-errors.ts';
+
+/**
+ * Read-your-writes for PostgreSQL projections: waits, up to `timeout`, until the group's stored
+ * offset has passed the position; then the read may answer. Past the bound it refuses with
+ * THALWEG_CONSISTENCY_NOT_REACHED rather than serve data that may be stale.
+ */
+export function createPostgresPosition({ pool, group, interval = 25 }: { pool: pg.Pool; group: string; interval?: number }) {
+  async function applied({ topic, partition, offset }: ConsistencyPosition): Promise<boolean> {
+    const { rows } = await pool
+      .query<{ next_offset: string }>('SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [group, topic, partition])
+      .catch((error: unknown) => {
+        throw storeUnavailable(error, 'reading projection position');
+      });
+    return rows.length > 0 && BigInt(rows[0]!.next_offset) > BigInt(offset);
+  }
+
+  return {
+    applied,
+    async waitFor(position: ConsistencyPosition, timeout: number): Promise<void> {
+      const deadline = Date.now() + timeout;
+      while (!(await applied(position))) {
+        if (Date.now() >= deadline) {
+          throw new ThalwegError('THALWEG_CONSISTENCY_NOT_REACHED', `the projection has not applied ${position.topic}/${position.partition}@${position.offset} within ${timeout} ms`, {
+            details: { headers: { 'Retry-After': '1' } },
+          });
+        }
+        await delay(interval);
+      }
+    },
+  };
+}
