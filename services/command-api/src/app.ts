@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import { anonymousIdentity } from '@thalweg/platform/auth';
+import type { Publisher } from '@thalweg/platform/events';
+import { createIdempotency, createServiceApp } from '@thalweg/platform/http';
+import type { Logger } from '@thalweg/platform/telemetry';
+import { commandApiOpenapi } from './openapi.ts';
+import { createWalletDirectory } from './wallet-directory.ts';
+import { walletRoutes } from './wallet-routes.ts';
+
+export interface CommandApiDependencies {
+  publisher: Publisher;
+  redis: Redis;
+  logger: Logger;
+  idempotencyTtl?: number; // s
+  clock?: () => Date;
+}
+
+/** The command API as an express app; main.ts wires it to real clients, tests too. */
+export function createCommandApi({ publisher, redis, logger, idempotencyTtl, clock }: CommandApiDependencies) {
+  return createServiceApp({
+    name: 'command-api',
+    logger,
+    openapi: commandApiOpenapi,
+    guards: [anonymousIdentity()],
+    routes: walletRoutes({
+      publisher,
+      directory: createWalletDirectory(redis),
+      idempotency: createIdempotency({ redis, ...(idempotencyTtl ? { ttlSeconds: idempotencyTtl } : {}) }),
+      ...(clock ? { clock } : {}),
+    }),
+    readiness: [
+      { name: 'kafka', check: () => publisher.connect() },
+      {
+        name: 'redis',
+        check: async () => {
+          await redis.ping();
+        },
+      },
+    ],
+  });
+}

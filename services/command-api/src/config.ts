@@ -1,0 +1,17 @@
+import { httpSettings, integer, kafkaSettings, logSettings, readConfig, redisSettings } from '@thalweg/platform/config';
+
+/** Read once at start-up; a wrong or unknown THALWEG_ variable stops the service with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  return readConfig(
+    {
+      ...httpSettings(4001),
+      ...kafkaSettings,
+      ...redisSettings,
+      ...logSettings,
+      idempotencyTtl: integer('THALWEG_IDEMPOTENCY_TTL_SECONDS', { default: 86_400, min: 60, description: 'How long an Idempotency-Key answer is kept (s)' }),
+    },
+    env,
+  );
+}
+
+export type CommandApiConfig = ReturnType<typeof loadConfig>;

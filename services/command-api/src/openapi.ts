@@ -1,0 +1,101 @@
+const problem = { $ref: '#/components/responses/Problem' };
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Makes a retry safe: the same key and request return the first answer; the same key with another request is a 422.',
+  schema: { type: 'string', pattern: '^[\\w.:-]{1,255}$' },
+};
+const walletId = { name: 'walletId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const movementBody = {
+  required: true,
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['amountMinor', 'reference'],
+        properties: {
+          amountMinor: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Integer minor units (cents).' },
+          currency: { type: 'string', pattern: '^[A-Z]{3}$', description: "Optional; must equal the wallet's currency." },
+          reference: { type: 'string', minLength: 1, maxLength: 140 },
+        },
+      },
+    },
+  },
+};
+const acceptedResponse = {
+  description: 'Accepted: the event is on Kafka. Read it back with the Consistency-Token header.',
+  headers: { 'Consistency-Token': { schema: { type: 'string' } } },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } },
+};
+
+/** The command API's contract, served at /openapi.json. */
+export const commandApiOpenapi = {
+  openapi: '3.1.0',
+  info: { title: 'Thalweg command API', version: '1.0.0', description: 'Commands become Avro events on Kafka; answers are 202 with a consistency token.' },
+  servers: [{ url: 'http://127.0.0.1:4001' }],
+  paths: {
+    '/v1/wallets': {
+      post: {
+        operationId: 'openWallet',
+        parameters: [idempotencyKey],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['ownerId', 'currency'],
+                properties: {
+                  walletId: { type: 'string', format: 'uuid', description: 'Optional client-chosen id.' },
+                  ownerId: { type: 'string', minLength: 1, maxLength: 128 },
+                  currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+                },
+              },
+            },
+          },
+        },
+        responses: { '202': acceptedResponse, '400': problem, '409': problem, '422': problem, '503': problem },
+      },
+    },
+    '/v1/wallets/{walletId}/credits': {
+      post: { operationId: 'creditWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: { '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem } },
+    },
+    '/v1/wallets/{walletId}/debits': {
+      post: { operationId: 'debitWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: { '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem } },
+    },
+  },
+  components: {
+    schemas: {
+      Accepted: {
+        type: 'object',
+        required: ['eventId', 'consistencyToken', 'position'],
+        properties: {
+          walletId: { type: 'string', format: 'uuid' },
+          entryId: { type: 'string', format: 'uuid' },
+          eventId: { type: 'string', description: 'The CloudEvents id (UUIDv7).' },
+          consistencyToken: { type: 'string' },
+          position: { type: 'object', properties: { topic: { type: 'string' }, partition: { type: 'integer' }, offset: { type: 'string' } } },
+        },
+      },
+      Problem: {
+        type: 'object',
+        description: 'RFC 9457 problem details.',
+        required: ['type', 'title', 'status', 'code'],
+        properties: {
+          type: { type: 'string', format: 'uri' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          code: { type: 'string' },
+          errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        },
+      },
+    },
+    responses: {
+      Problem: { description: 'A problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+    },
+  },
+} as const;

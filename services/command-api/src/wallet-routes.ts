@@ -1,0 +1,80 @@
+import type { Request, Response, Router } from 'express';
+import { identityOf } from '@thalweg/platform/auth';
+import { encodeConsistencyToken, type DomainEvent, type Publisher, type PublishResult } from '@thalweg/platform/events';
+import { parseFields, type Idempotency, type IdempotentResponse } from '@thalweg/platform/http';
+import { decideMovement, decideOpenWallet } from './wallet-commands.ts';
+import type { WalletDirectory } from './wallet-directory.ts';
+
+export interface WalletRouteDependencies {
+  publisher: Publisher;
+  directory: WalletDirectory;
+  idempotency: Idempotency;
+  clock?: () => Date;
+}
+
+const CURRENCY = { type: 'string', pattern: /^[A-Z]{3}$/, patternHint: 'must be an ISO 4217 code such as EUR' } as const;
+const openWalletRules = {
+  walletId: { type: 'uuid', required: false },
+  ownerId: { type: 'string', minLength: 1, maxLength: 128 },
+  currency: CURRENCY,
+} as const;
+const movementRules = {
+  amountMinor: { type: 'integer', min: 1, max: Number.MAX_SAFE_INTEGER },
+  currency: { ...CURRENCY, required: false },
+  reference: { type: 'string', minLength: 1, maxLength: 140 },
+} as const;
+const walletIdRule = { walletId: { type: 'uuid' } } as const;
+
+/** The 202 every command answers with: where the event landed and the token to read it back. */
+function accepted(result: PublishResult, extra: Record<string, unknown>): IdempotentResponse {
+  const consistencyToken = encodeConsistencyToken(result);
+  return {
+    status: 202,
+    body: { ...extra, eventId: result.eventId, consistencyToken, position: { topic: result.topic, partition: result.partition, offset: result.offset } },
+  };
+}
+
+export function walletRoutes({ publisher, directory, idempotency, clock = () => new Date() }: WalletRouteDependencies) {
+  /** Runs a command once per Idempotency-Key (when given) and sends its answer. */
+  async function answer(request: Request, response: Response, operation: string, execute: () => Promise<IdempotentResponse>) {
+    const key = request.header('idempotency-key');
+    const { tenant } = identityOf(request);
+    const outcome = key
+      ? await idempotency.run(`${tenant}:${operation}`, key, { path: request.originalUrl, body: request.body }, execute)
+      : { ...(await execute()), replayed: false };
+    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    const token = (outcome.body as { consistencyToken?: string }).consistencyToken;
+    if (token) response.setHeader('Consistency-Token', token);
+    const walletId = (outcome.body as { walletId?: string }).walletId;
+    if (operation === 'open-wallet' && walletId) response.setHeader('Location', `/v1/wallets/${walletId}`);
+    response.status(outcome.status).json(outcome.body);
+  }
+
+  return (router: Router) => {
+    router.post('/wallets', async (request, response) => {
+      const command = parseFields(request.body, openWalletRules);
+      const { tenant } = identityOf(request);
+      await answer(request, response, 'open-wallet', async () => {
+        const exists = command.walletId ? await directory.exists(tenant, command.walletId) : false;
+        const event = decideOpenWallet(command, tenant, clock(), exists);
+        const result = await publisher.publish(event as DomainEvent);
+        await directory.record(tenant, { walletId: event.data.walletId, ownerId: command.ownerId, currency: command.currency });
+        return accepted(result, { walletId: event.data.walletId });
+      });
+    });
+
+    for (const direction of ['credit', 'debit'] as const) {
+      router.post(`/wallets/:walletId/${direction}s`, async (request, response) => {
+        const { walletId } = parseFields(request.params, walletIdRule, 'path');
+        const command = parseFields(request.body, movementRules);
+        const { tenant } = identityOf(request);
+        await answer(request, response, direction, async () => {
+          const wallet = await directory.find(tenant, walletId);
+          const event = decideMovement(direction, command, wallet, tenant, clock());
+          const result = await publisher.publish(event as DomainEvent);
+          return accepted(result, { walletId, entryId: event.data.entryId });
+        });
+      });
+    }
+  };
+}

@@ -1,0 +1,57 @@
+import pg from 'pg';
+import { createServiceApp, listen } from '@thalweg/platform/http';
+import { createKafka } from '@thalweg/platform/kafka';
+import { runService } from '@thalweg/platform/lifecycle';
+import { createSchemaRegistryClient } from '@thalweg/platform/registry';
+import { loadSchemaCatalog } from '@thalweg/platform/schemas';
+import { createLogger } from '@thalweg/platform/telemetry';
+import { deadLetterTopicName, loadTopicSpecs } from '@thalweg/platform/topics';
+import { loadConfig } from './config.ts';
+import { createLedgerProjector } from './ledger-projector.ts';
+
+const config = loadConfig();
+const logger = createLogger({ level: config.logLevel, bindings: { service: 'projector-postgres', group: config.group } });
+
+await runService('projector-postgres', logger, async () => {
+  const topics = loadTopicSpecs().all().filter((spec) => spec.consumers.some((consumer) => consumer.group === config.group)).map((spec) => spec.name);
+  const catalog = loadSchemaCatalog();
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, connectionTimeoutMillis: 3_000 });
+  pool.on('error', (error) => logger.warn('postgres pool error', { error }));
+  const projector = await createLedgerProjector({
+    kafka: createKafka({ brokers: config.kafkaBrokers, clientId: 'projector-postgres', logger }),
+    registry: createSchemaRegistryClient({ url: config.registryUrl }),
+    pool,
+    group: config.group,
+    topics,
+    deadLetterTopic: (topic) => deadLetterTopicName(topic, config.group),
+    readers: { find: (fullName) => (catalog.has(fullName) ? catalog.get(fullName).schema : undefined) },
+    logger,
+    partitionsConsumedConcurrently: config.concurrency,
+  });
+  await projector.start();
+  const health = createServiceApp({
+    name: 'projector-postgres',
+    logger,
+    openapi: { openapi: '3.1.0', info: { title: 'Thalweg projector-postgres (health only)', version: '1.0.0' }, paths: {} },
+    routes: () => {},
+    readiness: [
+      {
+        name: 'consumer',
+        check: async () => {
+          const status = projector.status();
+          if (!status.running) throw new Error('consumer not running');
+          if (status.retrying.length > 0) throw new Error(`retrying ${status.retrying.map((entry) => `${entry.partition} (${entry.code})`).join(', ')}`);
+        },
+      },
+    ],
+  });
+  const server = await listen(health, { host: config.host, port: config.port });
+  logger.info('projecting', { topics, health: `http://${config.host}:${config.port}/readyz` });
+  return {
+    async stop() {
+      await server.close();
+      await projector.stop();
+      await pool.end();
+    },
+  };
+});

@@ -1,0 +1,89 @@
+const problem = { $ref: '#/components/responses/Problem' };
+const walletId = { name: 'walletId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const consistencyToken = {
+  name: 'Consistency-Token',
+  in: 'header',
+  required: false,
+  description: 'From a command answer: the read waits (bounded) until that event is projected; past the bound the answer is 503 with Retry-After.',
+  schema: { type: 'string' },
+};
+
+/** The query API's contract, served at /openapi.json. */
+export const queryApiOpenapi = {
+  openapi: '3.1.0',
+  info: { title: 'Thalweg query API', version: '1.0.0', description: 'Reads of the projections, with read-your-writes through consistency tokens.' },
+  servers: [{ url: 'http://127.0.0.1:4002' }],
+  paths: {
+    '/v1/wallets/{walletId}': {
+      get: {
+        operationId: 'getWallet',
+        parameters: [walletId, consistencyToken],
+        responses: {
+          '200': { description: 'The wallet', content: { 'application/json': { schema: { $ref: '#/components/schemas/Wallet' } } } },
+          '400': problem,
+          '404': problem,
+          '503': problem,
+        },
+      },
+    },
+    '/v1/wallets/{walletId}/entries': {
+      get: {
+        operationId: 'listWalletEntries',
+        parameters: [
+          walletId,
+          consistencyToken,
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'nextCursor of the previous page.' },
+        ],
+        responses: {
+          '200': { description: 'One page of entries, oldest first', content: { 'application/json': { schema: { $ref: '#/components/schemas/EntryPage' } } } },
+          '400': problem,
+          '404': problem,
+          '503': problem,
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Wallet: {
+        type: 'object',
+        properties: {
+          walletId: { type: 'string', format: 'uuid' },
+          ownerId: { type: 'string' },
+          currency: { type: 'string' },
+          balanceMinor: { type: 'integer' },
+          version: { type: 'integer', description: 'Events applied to this wallet.' },
+          openedAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      Entry: {
+        type: 'object',
+        properties: {
+          entryId: { type: 'string', format: 'uuid' },
+          direction: { enum: ['credit', 'debit'] },
+          amountMinor: { type: 'integer' },
+          currency: { type: 'string' },
+          balanceAfterMinor: { type: 'integer' },
+          reference: { type: 'string' },
+          walletVersion: { type: 'integer' },
+          occurredAt: { type: 'string', format: 'date-time' },
+          eventId: { type: 'string' },
+        },
+      },
+      EntryPage: {
+        type: 'object',
+        properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Entry' } }, nextCursor: { type: ['string', 'null'] } },
+      },
+      Problem: {
+        type: 'object',
+        description: 'RFC 9457 problem details.',
+        properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' } },
+      },
+    },
+    responses: {
+      Problem: { description: 'A problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+    },
+  },
+} as const;
