@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeConsistencyToken, encodeConsistencyToken } from './consistency-token.ts';
+import { fromHeaders, toHeaders, type EventMetadata } from './cloud-event-headers.ts';
+import { isTraceparent, newTraceparent } from './trace-context.ts';
+import { uuidv7 } from './uuid-v7.ts';
+
+test('uuidv7 has version 7, the RFC variant, and sorts by time', () => {
+  const first = uuidv7(1_700_000_000_000);
+  const second = uuidv7(1_700_000_000_001);
+  assert.match(first, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.ok(first < second);
+  assert.equal(parseInt(first.replaceAll('-', '').slice(0, 12), 16), 1_700_000_000_000);
+});
+
+test('CloudEvents headers follow the Kafka binary binding and read back', () => {
+  const metadata: EventMetadata = {
+    id: uuidv7(),
+    type: 'thalweg.ledger.WalletOpened',
+    source: '/thalweg/command-api',
+    subject: 'wallet-1',
+    time: new Date('2026-01-02T03:04:05.678Z'),
+    tenant: 'acme',
+    correlationId: 'c-1',
+    causationId: 'k-1',
+    traceparent: newTraceparent(),
+  };
+  const headers = toHeaders(metadata);
+  assert.equal(headers.ce_specversion, '1.0');
+  assert.equal(headers['content-type'], 'application/avro');
+  assert.equal(headers.ce_time, '2026-01-02T03:04:05.678Z');
+  assert.equal(headers.thalweg_tenant, 'acme');
+  const asDelivered = Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, Buffer.from(String(value))]));
+  assert.deepEqual(fromHeaders(asDelivered).metadata, metadata);
+});
+
+test('missing required headers are reported by name', () => {
+  const { missing } = fromHeaders({ ce_id: Buffer.from('x') });
+  assert.ok(missing.includes('ce_type'));
+  assert.ok(missing.includes('thalweg_tenant'));
+});
+
+test('traceparent validation', () => {
+  assert.ok(isTraceparent(newTraceparent()));
+  assert.ok(!isTraceparent('00-00000000000000000000000000000000-0000000000000000-01'));
+  assert.ok(!isTraceparent('garbage'));
+});
+
+test('consistency tokens round-trip and reject tampering', () => {
+  const position = { topic: 'ledger.wallets.v1', partition: 3, offset: '12345' };
+  assert.deepEqual(decodeConsistencyToken(encodeConsistencyToken(position)), position);
+  for (const bad of ['', 'ct1.', 'ct1.!!!', 'ct2.' + Buffer.from('[]').toString('base64url'), 'ct1.' + Buffer.from('["t",-1,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1,"x"]').toString('base64url')]) {
+    assert.throws(() => decodeConsistencyToken(bad), (error: Error & { code?: string }) => error.code === 'THALWEG_CONSISTENCY_TOKEN_INVALID', bad);
+  }
+});
