@@ -36,6 +36,16 @@ ensure_dirs() {
   mkdir -p "$THALWEG_CACHE" "$DATA_DIR" "$LOG_DIR" "$RUN_DIR"
 }
 
+# take_lock: serialize commands that start or stop things in one THALWEG_HOME.
+take_lock() {
+  ensure_dirs
+  exec 9>"$RUN_DIR/.lock"
+  if ! flock -n 9; then
+    log "another stack.sh is starting or stopping services in $THALWEG_HOME; waiting"
+    flock 9
+  fi
+}
+
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # as_root <cmd...>: run a command as root (directly, or through sudo).
@@ -61,10 +71,14 @@ apt_install() {
     || die "apt-get install $* failed"
 }
 
-# need_java <major>: make sure THALWEG_JAVA is at least that version.
+# need_java <major>: make sure THALWEG_JAVA is at least that version
+# (installs Debian's OpenJDK 17 when there is no java at all).
 need_java() {
   local want="$1" v
-  have "$THALWEG_JAVA" || die "java not found (set THALWEG_JAVA or install openjdk-17-jre-headless)"
+  if ! have "$THALWEG_JAVA"; then
+    [ "$THALWEG_JAVA" = java ] || die "THALWEG_JAVA=$THALWEG_JAVA not found"
+    apt_install openjdk-17-jre-headless
+  fi
   v="$("$THALWEG_JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')"
   [ "${v%%.*}" -ge "$want" ] 2>/dev/null || die "java $want+ needed, $THALWEG_JAVA is version '$v'"
 }

@@ -26,6 +26,7 @@
 # and optionally:
 #   <name>_instances            instance names (default: the component name)
 #   <name>_requires             components that must be up first
+#   <name>_preflight            checks run by `up` before anything else (e.g. settings)
 #   <name>_setup                run once after all instances are ready (idempotent)
 #   <name>_match <instance>     text the process command line contains (pid reuse guard)
 #   <name>_env                  KEY=value lines for `stack.sh env`
@@ -126,6 +127,10 @@ cmd_up() {
   done <<<"$targets"
 
   for c in "${components[@]}"; do
+    if has_fn "${c}_preflight"; then "${c}_preflight"; fi
+  done
+
+  for c in "${components[@]}"; do
     local todo=() t0=$SECONDS
     for i in $(awk -v c="$c" '$1 == c {print $2}' <<<"$targets"); do
       if running "$c" "$i"; then
@@ -163,12 +168,10 @@ cmd_up() {
   done
 
   write_env
-  if [ "$started_any" = 1 ]; then
-    echo
-    echo "Thalweg native stack ($THALWEG_HOME):"
-    for c in "${components[@]}"; do "${c}_endpoints"; done
-    echo "  env file     $THALWEG_HOME/stack.env"
-  fi
+  if [ "$started_any" = 1 ]; then echo; fi
+  echo "Thalweg native stack ($THALWEG_HOME):"
+  for c in "${components[@]}"; do "${c}_endpoints"; done
+  echo "  env file     $THALWEG_HOME/stack.env"
 }
 
 cmd_down() {
@@ -267,11 +270,11 @@ main() {
   local cmd="${1:-}"
   [ "$#" -gt 0 ] && shift
   case "$cmd" in
-    up)     cmd_up "$@" ;;
-    down)   cmd_down "$@" ;;
+    up)     take_lock; cmd_up "$@" ;;
+    down)   take_lock; cmd_down "$@" ;;
     status) cmd_status ;;
     logs)   cmd_logs "$@" ;;
-    reset)  cmd_reset ;;
+    reset)  take_lock; cmd_reset ;;
     env)    cmd_env ;;
     run)    cmd_run "$@" ;;
     -h|--help|help) usage ;;

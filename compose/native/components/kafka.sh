@@ -20,7 +20,7 @@ KAFKA_HEAP="${KAFKA_HEAP:--Xmx768m}"
 KAFKA_FORMATTED_BROKERS="$(cat "$KAFKA_DATA/brokers" 2>/dev/null || true)"
 KAFKA_BROKERS="${KAFKA_FORMATTED_BROKERS:-${BROKERS:-1}}"
 
-_kafka_check_mode() {
+kafka_preflight() {
   case "${BROKERS:-$KAFKA_BROKERS}" in
     1|3) ;;
     *) die "BROKERS must be 1 or 3 (got '${BROKERS}')" ;;
@@ -62,7 +62,7 @@ kafka_match() { echo "$KAFKA_DATA/$1.properties"; }
 kafka_ready_timeout() { echo 120; }
 
 kafka_install() {
-  _kafka_check_mode
+  kafka_preflight
   need_java 17
   local stamp="$KAFKA_DIST/.complete" want
   want="$(file_sha "$NATIVE_DIR/kafka/pom.xml")"
