@@ -1,0 +1,38 @@
+export { loadTopicSpecs } from './topic-specs.ts';
+export type { LoadTopicSpecsOptions, TopicSpecs } from './topic-specs.ts';
+export { parseTopicSpec, topicNamePattern } from './topic-spec.ts';
+export type { ConsumerSpec, TopicSpec } from './topic-spec.ts';
+export { checkTopicConfig, topicConfigRules } from './topic-configs.ts';
+export {
+  deadLetterRetentionMs,
+  deadLetterTopicName,
+  deadLetterTopicsFor,
+  desiredTopics,
+  isDeadLetterTopicName,
+} from './dead-letter-topics.ts';
+export type { DesiredTopic } from './dead-letter-topics.ts';
+export { computePlan, effectiveReplication, isNamed } from './compute-plan.ts';
+export type { ComputePlanOptions } from './compute-plan.ts';
+export { diffConfigs } from './config-diff.ts';
+export { reassignReplicas } from './replica-assignment.ts';
+export { readClusterState } from './cluster-state.ts';
+export { planTopics } from './plan-topics.ts';
+export type { PlanTopicsOptions } from './plan-topics.ts';
+export { applyPlan } from './apply-plan.ts';
+export type { ApplyPlanOptions, ApplyResult } from './apply-plan.ts';
+export { formatPlan } from './format-plan.ts';
+export { defaultTopicsDir } from './repo-paths.ts';
+export type {
+  AddPartitionsAction,
+  ChangeReplicationAction,
+  ClusterState,
+  ConfigChange,
+  CreateTopicAction,
+  CurrentConfig,
+  DeleteTopicAction,
+  ExistingTopic,
+  PlanAction,
+  ReplaceTopicAction,
+  TopicPlan,
+  UpdateConfigsAction,
+} from './plan-types.ts';
