@@ -5,7 +5,7 @@ import { deadLetterHeaders, deadLetterMessage } from './dead-letter.ts';
 
 test('a dead letter keeps key, value and headers and names its origin, error and attempts', () => {
   const value = Buffer.from([0, 0, 0, 0, 7, 1, 2]);
-  const message = { key: Buffer.from('wallet-1'), value, headers: { ce_type: Buffer.from('thalweg.ledger.FundsDebited') }, timestamp: '1700000000000', offset: '41', attributes: 0, size: 0 };
+  const message = { key: Buffer.from('wallet-1'), value, headers: { ce_type: Buffer.from('thalweg.ledger.FundsDebited') }, timestamp: '1700000000000', offset: '41', attributes: 0 };
   const error = new ThalwegError('THALWEG_EVENT_REJECTED', 'insufficient funds');
   const letter = deadLetterMessage({ group: 'g', topic: 't', partition: 2, attempts: 1 }, { offset: '41', message, error });
   assert.equal(letter.key, message.key);

@@ -22,7 +22,11 @@ export const avroParseOptions = {
   logicalTypes: { 'timestamp-millis': TimestampMillisType },
 } as const;
 
-/** Parses an Avro schema with Thalweg's logical types. */
+/**
+ * Parses an Avro schema with Thalweg's logical types. The options object is fresh on every call
+ * because avsc stores its registry of named types in it: a shared one makes the second parse of
+ * the same record fail with "duplicate type name".
+ */
 export function parseAvroSchema(schema: avro.Schema): avro.Type {
-  return avro.Type.forSchema(schema, avroParseOptions as unknown as Partial<avro.ForSchemaOptions>);
+  return avro.Type.forSchema(schema, { ...avroParseOptions } as unknown as Partial<avro.ForSchemaOptions>);
 }

@@ -1,15 +1,12 @@
-import registryPackage from '@kafkajs/confluent-schema-registry';
-import type avro from 'avsc';
+import avro from 'avsc';
 import { ThalwegError } from '../errors/index.ts';
-import { avroParseOptions } from './logical-types.ts';
-
-const { SchemaRegistry, SchemaType } = registryPackage;
+import { parseAvroSchema } from './logical-types.ts';
 
 export interface SchemaRegistryClientOptions {
   /** Confluent-compatible base URL, e.g. http://127.0.0.1:8085/apis/ccompat/v7 */
   url: string;
-  /** Attempts for a failed HTTP call before the registry counts as unavailable. */
-  retries?: number;
+  /** Per HTTP call. */
+  requestTimeout?: number; // ms
 }
 
 export interface DecodedValue {
@@ -22,80 +19,123 @@ export interface DecodedValue {
 /** The Confluent wire format: magic byte 0, a 4-byte big-endian schema id, then the Avro body. */
 export const WIRE_HEADER_LENGTH = 5;
 
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 /**
  * Turns a registry failure into a Thalweg error a caller can act on: a 404 is permanent
- * (the schema does not exist), anything without a 4xx status (connection refused, 5xx) is
- * retriable because the registry will come back.
+ * (the schema does not exist), anything without a 4xx status (connection refused, timeout, 5xx)
+ * is retriable because the registry will come back.
  */
-function registryError(error: unknown, what: string, details: Record<string, unknown>): ThalwegError {
-  const status = httpStatus(error);
-  if (status === 404) return new ThalwegError('THALWEG_SCHEMA_NOT_FOUND', `${what}: not found in the registry`, { cause: error, details });
+function registryError(status: number | undefined, what: string, details: Record<string, unknown>, cause?: unknown): ThalwegError {
+  if (status === 404) return new ThalwegError('THALWEG_SCHEMA_NOT_FOUND', `${what}: not found in the registry`, { cause, details });
   if (status !== undefined && status >= 400 && status < 500) {
-    return new ThalwegError('THALWEG_SCHEMA_INVALID', `${what}: refused by the registry (${status})`, { cause: error, details });
+    return new ThalwegError('THALWEG_SCHEMA_INVALID', `${what}: refused by the registry (${status})`, { cause, details });
   }
-  return new ThalwegError('THALWEG_REGISTRY_UNAVAILABLE', `${what}: registry unavailable`, { cause: error, details });
+  return new ThalwegError('THALWEG_REGISTRY_UNAVAILABLE', `${what}: registry unavailable`, { cause, details });
 }
 
-/** Schema ids and parsed schemas are cached: the registry is asked once per subject/schema or id. */
-export function createSchemaRegistryClient({ url, retries = 2 }: SchemaRegistryClientOptions) {
-  const registry = new SchemaRegistry(
-    { host: url, retry: { retries, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 } },
-    { [SchemaType.AVRO]: avroParseOptions } as never,
-  );
-  const ids = new Map<string, Promise<number>>();
-
-  async function idFor(subject: string, schema: avro.Schema): Promise<number> {
-    const key = `${subject}\u0000${JSON.stringify(schema)}`;
-    let pending = ids.get(key);
+/** Caches a promise per key and forgets it when it fails, so a failure is retried next time. */
+function memoise<K, V>(load: (key: K) => Promise<V>) {
+  const entries = new Map<K, Promise<V>>();
+  return (key: K): Promise<V> => {
+    let pending = entries.get(key);
     if (!pending) {
-      pending = registry
-        .getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(schema) })
-        .catch((error: unknown) => {
-          ids.delete(key);
-          throw registryError(error, `schema of subject ${subject}`, { subject });
-        });
-      ids.set(key, pending);
+      pending = load(key);
+      pending.catch(() => entries.delete(key));
+      entries.set(key, pending);
     }
     return pending;
+  };
+}
+
+/**
+ * A client of the Confluent-compatible registry API for the two things the hot path needs:
+ * the id of a schema under a subject, and the writer schema of an id. Both are cached for the
+ * life of the process (a registered schema never changes). It speaks the REST API with fetch
+ * because the HTTP status is what tells "not registered" (permanent) from "registry down"
+ * (retriable); see docs/decisions.md.
+ */
+export function createSchemaRegistryClient({ url, requestTimeout = 5_000 }: SchemaRegistryClientOptions) {
+  async function call(path: string, what: string, details: Record<string, unknown>, init: RequestInit = {}): Promise<Record<string, unknown>> {
+    let response: Response;
+    try {
+      response = await fetch(`${url}${path}`, { ...init, headers: { accept: CONTENT_TYPE, 'content-type': CONTENT_TYPE }, signal: AbortSignal.timeout(requestTimeout) });
+    } catch (error) {
+      throw registryError(undefined, what, details, error);
+    }
+    if (!response.ok) throw registryError(response.status, what, details, new Error(await response.text().catch(() => '')));
+    return (await response.json()) as Record<string, unknown>;
   }
 
-  async function decode(buffer: Buffer | null, readerSchema?: avro.Schema): Promise<DecodedValue> {
-    if (!buffer || buffer.length < WIRE_HEADER_LENGTH || buffer[0] !== 0) {
-      throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', 'value is not in the Confluent wire format (magic byte 0 + schema id)');
+  const lookUpId = memoise(async (key: string) => {
+    const [subject, schema] = JSON.parse(key) as [string, string];
+    const { id } = await call(`/subjects/${encodeURIComponent(subject)}`, `schema of subject ${subject}`, { subject }, { method: 'POST', body: JSON.stringify({ schema }) });
+    if (typeof id !== 'number') throw registryError(undefined, `schema of subject ${subject}`, { subject }, new Error('answer without id'));
+    return id;
+  });
+
+  const writerType = memoise(async (schemaId: number) => {
+    const { schema, schemaType } = await call(`/schemas/ids/${schemaId}`, `schema id ${schemaId}`, { schemaId });
+    if (schemaType !== undefined && schemaType !== 'AVRO') {
+      throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', `schema id ${schemaId} is ${String(schemaType)}, not Avro`, { details: { schemaId } });
     }
-    const schemaId = buffer.readInt32BE(1);
-    let writerType: string | undefined;
     try {
-      writerType = ((await registry.getSchema(schemaId)) as { name?: string }).name;
+      return parseAvroSchema(JSON.parse(String(schema)) as avro.Schema);
     } catch (error) {
-      throw registryError(error, `schema id ${schemaId}`, { schemaId });
+      throw new ThalwegError('THALWEG_SCHEMA_INVALID', `schema id ${schemaId} does not parse: ${(error as Error).message}`, { cause: error, details: { schemaId } });
     }
-    try {
-      const options = readerSchema ? { [SchemaType.AVRO]: { readerSchema: readerSchema as never } } : undefined;
-      const payload = (await registry.decode(buffer, options)) as Record<string, unknown>;
-      return { schemaId, writerType, payload };
-    } catch (error) {
-      throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', `value does not decode with schema id ${schemaId}: ${(error as Error).message}`, {
-        cause: error,
-        details: { schemaId },
-      });
+  });
+
+  const readerTypes = memoise(async (schema: string) => parseAvroSchema(JSON.parse(schema) as avro.Schema));
+  const resolvers = new Map<string, avro.Resolver>();
+
+  /** A resolver reads data written with the writer schema as the reader schema (Avro schema resolution). */
+  async function resolverFor(schemaId: number, writer: avro.Type, readerSchema: avro.Schema): Promise<{ reader: avro.Type; resolver: avro.Resolver }> {
+    const readerKey = JSON.stringify(readerSchema);
+    const reader = await readerTypes(readerKey);
+    const key = `${schemaId}\u0000${readerKey}`;
+    let resolver = resolvers.get(key);
+    if (!resolver) {
+      try {
+        resolver = reader.createResolver(writer);
+      } catch (error) {
+        throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', `schema id ${schemaId} cannot be read as ${String(reader.name)}: ${(error as Error).message}`, { cause: error, details: { schemaId } });
+      }
+      resolvers.set(key, resolver);
     }
+    return { reader, resolver };
   }
 
   return {
-    idFor,
-    decode,
+    /** The registry id of `schema` under `subject`; THALWEG_SCHEMA_NOT_FOUND when not registered there. */
+    idFor(subject: string, schema: avro.Schema): Promise<number> {
+      return lookUpId(JSON.stringify([subject, JSON.stringify(schema)]));
+    },
+
     /** Encodes with an already-validated Avro type; no registry round trip. */
     encode(schemaId: number, type: avro.Type, payload: unknown): Buffer {
       const body = type.toBuffer(payload);
       const header = Buffer.alloc(WIRE_HEADER_LENGTH);
       header.writeInt32BE(schemaId, 1);
       return Buffer.concat([header, body]);
+    },
+
+    /** Decodes a wire-format value, into `readerSchema`'s shape when given (schema evolution). */
+    async decode(buffer: Buffer | null, readerSchema?: avro.Schema): Promise<DecodedValue> {
+      if (!buffer || buffer.length < WIRE_HEADER_LENGTH || buffer[0] !== 0) {
+        throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', 'value is not in the Confluent wire format (magic byte 0 + schema id)');
+      }
+      const schemaId = buffer.readInt32BE(1);
+      const writer = await writerType(schemaId);
+      const body = buffer.subarray(WIRE_HEADER_LENGTH);
+      try {
+        if (!readerSchema) return { schemaId, writerType: writer.name, payload: writer.fromBuffer(body) as Record<string, unknown> };
+        const { reader, resolver } = await resolverFor(schemaId, writer, readerSchema);
+        return { schemaId, writerType: writer.name, payload: reader.fromBuffer(body, resolver) as Record<string, unknown> };
+      } catch (error) {
+        if (error instanceof ThalwegError) throw error;
+        throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', `value does not decode with schema id ${schemaId}: ${(error as Error).message}`, { cause: error, details: { schemaId } });
+      }
     },
   };
 }

@@ -1,2 +1,4 @@
 export { waitFor } from './wait-for.ts';
 export { uniqueName } from './unique.ts';
+export { testStack, testKafka, testAdmin, createTestTopic, createTestDatabase, readTopic } from './test-stack.ts';
+export { registerTestSchemas } from './registry-fixtures.ts';

@@ -1,0 +1,71 @@
+import type { TestContext } from 'node:test';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import pg from 'pg';
+import { createKafka } from '../kafka/index.ts';
+import { uniqueName } from './unique.ts';
+import { waitFor } from './wait-for.ts';
+
+/** Where the stack started by `make test` listens; the same THALWEG_ variables the services read. */
+export const testStack = {
+  brokers: (process.env.THALWEG_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  registryUrl: process.env.THALWEG_REGISTRY_URL ?? 'http://127.0.0.1:8085/apis/ccompat/v7',
+  databaseUrl: process.env.THALWEG_DATABASE_URL ?? 'postgres://thalweg:thalweg@127.0.0.1:5432/thalweg',
+  redisUrl: process.env.THALWEG_REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+
+export function testKafka(clientId = uniqueName('test-client')): Kafka {
+  return createKafka({ brokers: testStack.brokers, clientId });
+}
+
+/** An admin client closed when the test ends. */
+export async function testAdmin(t: TestContext, kafka: Kafka = testKafka()): Promise<Admin> {
+  const admin = kafka.admin();
+  await admin.connect();
+  t.after(() => admin.disconnect());
+  return admin;
+}
+
+/** Creates a topic of the test's own, deleted when the test ends. */
+export async function createTestTopic(t: TestContext, admin: Admin, { prefix = 'test', partitions = 3, name = uniqueName(prefix) } = {}): Promise<string> {
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }] });
+  t.after(() => admin.deleteTopics({ topics: [name] }).catch(() => {}));
+  return name;
+}
+
+/** A database of the test's own (dropped when it ends) and a pool on it. */
+export async function createTestDatabase(t: TestContext, prefix = 'test'): Promise<{ name: string; url: string; pool: pg.Pool }> {
+  const name = uniqueName(prefix, '_').toLowerCase();
+  const admin = new pg.Client({ connectionString: testStack.databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(testStack.databaseUrl);
+  url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 5, connectionTimeoutMillis: 2_000 });
+  pool.on('error', () => {});
+  t.after(async () => {
+    await pool.end().catch(() => {});
+    const dropper = new pg.Client({ connectionString: testStack.databaseUrl });
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropper.end();
+  });
+  return { name, url: url.toString(), pool };
+}
+
+/** Reads a topic from the beginning until `count` records arrived (or fails at the deadline). */
+export async function readTopic(t: TestContext, kafka: Kafka, topic: string, count: number, { timeout = 30_000 } = {}): Promise<Array<KafkaMessage & { partition: number }>> {
+  const consumer = kafka.consumer({ groupId: uniqueName('test-reader'), allowAutoTopicCreation: false });
+  t.after(() => consumer.disconnect());
+  const received: Array<KafkaMessage & { partition: number }> = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      received.push({ ...message, partition });
+    },
+  });
+  await waitFor(() => received.length >= count, { timeout, description: `${count} records on ${topic}` });
+  await consumer.disconnect();
+  return received;
+}
