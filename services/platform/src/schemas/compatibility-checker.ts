@@ -30,7 +30,8 @@ export interface CheckCompatibilityOptions {
   perspective?: CheckPerspective;
 }
 
-type SchemaInput = avro.Schema | avro.Type | string;
+/** A schema as JSON (object or text) or an avsc type. */
+export type SchemaInput = avro.Type | string | object;
 
 const promotions: Record<string, readonly string[]> = {
   int: ['long', 'float', 'double'],

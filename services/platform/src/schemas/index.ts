@@ -2,7 +2,7 @@ export { loadSchemaCatalog, parseSchemaFile } from './schema-catalog.ts';
 export type { SchemaCatalog, SchemaEntry, LoadSchemaCatalogOptions } from './schema-catalog.ts';
 export { subjectFor } from './subject-naming.ts';
 export { checkCompatibility, describeType, formatProblem } from './compatibility-checker.ts';
-export type { CompatibilityProblem, CheckCompatibilityOptions, CheckPerspective, ProblemKind } from './compatibility-checker.ts';
+export type { CompatibilityProblem, CheckCompatibilityOptions, CheckPerspective, ProblemKind, SchemaInput } from './compatibility-checker.ts';
 export { checkEvolution, compatibilityLevels, isCompatibilityLevel } from './schema-evolution.ts';
 export type { CheckEvolutionOptions, CompatibilityLevel, EvolutionProblem, SchemaVersion } from './schema-evolution.ts';
 export { lintSchema, kebabCase } from './schema-lint.ts';
@@ -15,6 +15,7 @@ export {
   listSubjects,
   listVersions,
   setSubjectCompatibility,
+  subjectSchemas,
 } from './registry-admin.ts';
 export type { OnlineCheckResult } from './registry-admin.ts';
 export { generateTypeFiles } from './type-generator.ts';

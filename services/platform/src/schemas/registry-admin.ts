@@ -1,7 +1,8 @@
 import type avro from 'avsc';
 import { ThalwegError } from '../errors/index.ts';
 import { registryMessage, registryRequest, segment } from './registry-http.ts';
-import { isCompatibilityLevel, type CompatibilityLevel } from './schema-evolution.ts';
+import { formatProblem } from './compatibility-checker.ts';
+import { checkEvolution, isCompatibilityLevel, type CompatibilityLevel, type SchemaVersion } from './schema-evolution.ts';
 
 function unexpected(what: string, status: number, body: unknown, details: Record<string, unknown>): ThalwegError {
   return new ThalwegError('THALWEG_SCHEMA_INVALID', `${what}: registry answered ${status}: ${registryMessage(body)}`, { details: { ...details, status } });
@@ -12,7 +13,7 @@ export interface OnlineCheckResult {
   compatible: boolean;
   /** False when the subject has no version yet (anything is compatible then). */
   subjectExists: boolean;
-  /** The registry's reasons when incompatible. */
+  /** Why not, when incompatible: the registry's reasons, or the offline checker's when it gives none. */
   messages: string[];
 }
 
@@ -30,15 +31,38 @@ export async function checkOnline({ registryUrl, subject, schema }: { registryUr
   if (status === 404) return { subject, compatible: true, subjectExists: false, messages: [] };
   if (status === 200 && body && typeof body === 'object') {
     const { is_compatible: compatible, messages } = body as { is_compatible?: unknown; messages?: unknown };
-    return {
-      subject,
-      compatible: compatible === true,
-      subjectExists: true,
-      messages: Array.isArray(messages) ? messages.map(String) : [],
-    };
+    const reasons = compatible === true ? [] : Array.isArray(messages) ? messages.map(String) : [];
+    if (compatible !== true && reasons.length === 0) reasons.push(...(await explain(registryUrl, subject, schema)));
+    // Some registries answer "compatible" for a subject they do not hold instead of 404.
+    const subjectExists = (await listVersions({ registryUrl, subject })).length > 0;
+    return { subject, compatible: compatible === true, subjectExists, messages: reasons };
   }
   if (status === 409) return { subject, compatible: false, subjectExists: true, messages: [registryMessage(body)] };
   throw unexpected(`compatibility check of ${subject}`, status, body, { subject });
+}
+
+/**
+ * Some registries (Apicurio's Confluent API) answer a failed check without reasons: the offline
+ * checker then names the fields, against the registered versions at the subject's level.
+ */
+async function explain(registryUrl: string, subject: string, schema: avro.Schema): Promise<string[]> {
+  const level = (await getSubjectCompatibility({ registryUrl, subject })) ?? 'FULL_TRANSITIVE';
+  const previous = await subjectSchemas({ registryUrl, subject });
+  const problems = checkEvolution({ candidate: schema, previous, level });
+  if (problems.length === 0) return [`the registry gives no reason (level ${level})`];
+  return problems.map((problem) => `${formatProblem(problem)} [${problem.direction}; against ${problem.versions.join(', ')}]`);
+}
+
+/** Every registered version of a subject, oldest first, labelled `version N`. */
+export async function subjectSchemas({ registryUrl, subject }: { registryUrl: string; subject: string }): Promise<SchemaVersion[]> {
+  const versions: SchemaVersion[] = [];
+  for (const version of await listVersions({ registryUrl, subject })) {
+    const { status, body } = await registryRequest({ registryUrl, method: 'GET', path: `/subjects/${segment(subject)}/versions/${version}` });
+    const text = (body as { schema?: unknown } | undefined)?.schema;
+    if (status !== 200 || typeof text !== 'string') throw unexpected(`reading version ${version} of ${subject}`, status, body, { subject, version });
+    versions.push({ label: `version ${version}`, schema: JSON.parse(text) as avro.Schema });
+  }
+  return versions.sort((a, b) => Number(a.label.slice(8)) - Number(b.label.slice(8)));
 }
 
 /** Sets a subject's compatibility level (PUT /config/{subject}). */

@@ -1,5 +1,4 @@
-import type avro from 'avsc';
-import { checkCompatibility, type CompatibilityProblem } from './compatibility-checker.ts';
+import { checkCompatibility, type CompatibilityProblem, type SchemaInput } from './compatibility-checker.ts';
 
 /** The registry's compatibility levels (Confluent API). */
 export const compatibilityLevels = [
@@ -21,7 +20,7 @@ export function isCompatibilityLevel(value: unknown): value is CompatibilityLeve
 export interface SchemaVersion {
   /** How the version is named in messages: a commit, a registry version. */
   label: string;
-  schema: avro.Schema | avro.Type | string;
+  schema: SchemaInput;
 }
 
 export interface EvolutionProblem extends CompatibilityProblem {
@@ -32,7 +31,7 @@ export interface EvolutionProblem extends CompatibilityProblem {
 }
 
 export interface CheckEvolutionOptions {
-  candidate: avro.Schema | avro.Type | string;
+  candidate: SchemaInput;
   /** Previous versions, oldest first. */
   previous: SchemaVersion[];
   level?: CompatibilityLevel;

@@ -46,7 +46,7 @@ function planExisting(topic: DesiredTopic, existing: ExistingTopic, state: Clust
   } else {
     if (existing.partitions < topic.partitions) {
       actions.push({ ...base, kind: 'add-partitions', destructive: false, allowed: true, from: existing.partitions, to: topic.partitions });
-      notes.push(`${topic.name}: adding partitions moves keys to other partitions; per-key order holds only for records written after the change`);
+      if (!topic.deadLetterOf) notes.push(`${topic.name}: adding partitions moves keys to other partitions; per-key order holds only for records written after the change`);
     }
     if (existing.replicationFactor !== replicationFactor) {
       const assignments = reassignReplicas({ assignments: existing.assignments, brokers: state.brokers, replicationFactor });

@@ -1,4 +1,4 @@
-export { loadTopicSpecs } from './topic-specs.ts';
+export { createTopicSpecs, loadTopicSpecs } from './topic-specs.ts';
 export type { LoadTopicSpecsOptions, TopicSpecs } from './topic-specs.ts';
 export { parseTopicSpec, topicNamePattern } from './topic-spec.ts';
 export type { ConsumerSpec, TopicSpec } from './topic-spec.ts';

@@ -47,10 +47,10 @@ const knownKeys = new Set([
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function positiveInteger(value: unknown, field: string, problems: FieldProblem[]): number {
+function positiveInteger(value: unknown, field: string, problems: FieldProblem[]): number | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     problems.push({ field, message: `expected an integer of at least 1, got ${JSON.stringify(value)}` });
-    return 1;
+    return undefined;
   }
   return value;
 }
@@ -118,7 +118,7 @@ export function parseTopicSpec(raw: unknown, file: string): TopicSpec {
     else configs[key] = checked.value;
   }
   const minIsr = configs['min.insync.replicas'];
-  if (minIsr !== undefined && Number(minIsr) > replicationFactor) {
+  if (minIsr !== undefined && replicationFactor !== undefined && Number(minIsr) > replicationFactor) {
     problems.push({ field: 'configs.min.insync.replicas', message: `${minIsr} is more than the replication factor ${replicationFactor}` });
   }
 
@@ -142,8 +142,8 @@ export function parseTopicSpec(raw: unknown, file: string): TopicSpec {
   return {
     name,
     description: (raw.description as string).trim(),
-    partitions,
-    replicationFactor,
+    partitions: partitions!,
+    replicationFactor: replicationFactor!,
     configs,
     eventTypes,
     compatibility: compatibility as CompatibilityLevel,

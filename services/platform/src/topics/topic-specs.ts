@@ -67,7 +67,12 @@ export function loadTopicSpecs({ root = defaultTopicsDir }: LoadTopicSpecsOption
     }
     specs.push(spec);
   }
-  specs.sort((a, b) => a.name.localeCompare(b.name));
+  return createTopicSpecs({ specs, root });
+}
+
+/** The lookups over validated specs; checks the rules spanning files. */
+export function createTopicSpecs({ specs: given, root }: { specs: TopicSpec[]; root: string }): TopicSpecs {
+  const specs = [...given].sort((a, b) => a.name.localeCompare(b.name));
   checkAcrossFiles(specs);
   const byName = new Map(specs.map((spec) => [spec.name, spec]));
   const byEventType = new Map(specs.flatMap((spec) => spec.eventTypes.map((eventType) => [eventType, spec] as const)));

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isThalwegError } from '../errors/index.ts';
+import { parseTopicSpec } from './topic-spec.ts';
+import { createTopicSpecs, loadTopicSpecs } from './topic-specs.ts';
+
+const spec = (name: string, eventTypes: string[]) =>
+  parseTopicSpec({ name, description: 'd', partitions: 1, replicationFactor: 1, eventTypes }, `/topics/${name}.yaml`);
+
+const fails = (code: string, pattern: RegExp) => (error: unknown) => isThalwegError(error) && error.code === code && pattern.test(error.message);
+
+test('the repository declares ledger.wallets.v1 with the contract values', () => {
+  const specs = loadTopicSpecs();
+  const wallets = specs.get('ledger.wallets.v1');
+  assert.equal(wallets.partitions, 6);
+  assert.equal(wallets.replicationFactor, 3);
+  assert.deepEqual(wallets.configs, { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'min.insync.replicas': '2', 'compression.type': 'producer' });
+  assert.deepEqual(wallets.eventTypes, ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited']);
+  assert.equal(wallets.compatibility, 'FULL_TRANSITIVE');
+  assert.deepEqual(wallets.producers, ['command-api']);
+  assert.deepEqual(wallets.consumers, [{ group: 'projector-postgres' }]);
+  assert.equal(specs.topicForEventType('thalweg.ledger.FundsDebited').name, 'ledger.wallets.v1');
+});
+
+test('an event type allowed on exactly one topic maps to it; on none it is THALWEG_TOPIC_EVENT_NOT_ALLOWED', () => {
+  const specs = createTopicSpecs({ root: '/topics', specs: [spec('ledger.wallets.v1', ['a.WalletOpened']), spec('identity.users.v1', ['a.UserRegistered'])] });
+  assert.equal(specs.topicForEventType('a.UserRegistered').name, 'identity.users.v1');
+  assert.throws(() => specs.topicForEventType('a.Nope'), fails('THALWEG_TOPIC_EVENT_NOT_ALLOWED', /no topic allows event type a\.Nope/));
+  assert.throws(() => specs.assertEventTypeAllowed('ledger.wallets.v1', 'a.UserRegistered'), fails('THALWEG_TOPIC_EVENT_NOT_ALLOWED', /not allowed on ledger\.wallets\.v1/));
+  specs.assertEventTypeAllowed('ledger.wallets.v1', 'a.WalletOpened');
+});
+
+test('an unknown topic is THALWEG_TOPIC_UNKNOWN', () => {
+  const specs = createTopicSpecs({ root: '/topics', specs: [spec('ledger.wallets.v1', ['a.B'])] });
+  assert.throws(() => specs.get('ledger.nope.v1'), fails('THALWEG_TOPIC_UNKNOWN', /ledger\.nope\.v1/));
+  assert.equal(specs.has('ledger.wallets.v1'), true);
+});
+
+test('an event type on two topics is refused, naming both', () => {
+  assert.throws(
+    () => createTopicSpecs({ root: '/topics', specs: [spec('ledger.wallets.v1', ['a.B']), spec('ledger.other.v1', ['a.B'])] }),
+    fails('THALWEG_TOPIC_SPEC_INVALID', /eventTypes: a\.B is already allowed on ledger\.other\.v1/),
+  );
+});
+
+test('a topic declared twice is refused', () => {
+  assert.throws(
+    () => createTopicSpecs({ root: '/topics', specs: [spec('ledger.wallets.v1', ['a.B']), spec('ledger.wallets.v1', ['a.C'])] }),
+    fails('THALWEG_TOPIC_SPEC_INVALID', /name: ledger\.wallets\.v1 is already declared/),
+  );
+});
