@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { kafkaSettings } from '@thalweg/platform/config';
+import { repoRoot } from '@thalweg/platform/schemas';
+
+/** Where a command writes; tests pass their own to read the output. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+};
+
+/** The parsed command line of one command. */
+export interface CliOptions {
+  repo?: string;
+  'schemas-dir'?: string;
+  'topics-dir'?: string;
+  online?: boolean;
+  check?: boolean;
+  out?: string;
+  subject?: string[];
+  'allow-destructive'?: string[];
+}
+
+export interface CliContext {
+  io: CliIo;
+  options: CliOptions;
+  /** The git repository root. */
+  repo: string;
+  schemasDir: string;
+  topicsDir: string;
+  /** Read lazily: a command that does not talk to Kafka or the registry does not need them. */
+  brokers(): string[];
+  registryUrl(): string;
+}
+
+/** The repository: --repo, else the git top level of --schemas-dir, else this checkout. */
+function repoOf(options: CliOptions): string {
+  if (options.repo) return resolve(options.repo);
+  if (options['schemas-dir']) {
+    try {
+      return execFileSync('git', ['-C', resolve(options['schemas-dir']), 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return resolve(options['schemas-dir'], '..');
+    }
+  }
+  return repoRoot;
+}
+
+export function createContext(io: CliIo, options: CliOptions): CliContext {
+  const repo = repoOf(options);
+  const read = <T>(setting: { variable: string; parse(raw: string): T; fallback: T | undefined }): T => {
+    const raw = io.env[setting.variable];
+    return raw === undefined ? (setting.fallback as T) : setting.parse(raw);
+  };
+  return {
+    io,
+    options,
+    repo,
+    schemasDir: options['schemas-dir'] ? resolve(options['schemas-dir']) : join(repo, 'schemas'),
+    topicsDir: options['topics-dir'] ? resolve(options['topics-dir']) : join(repo, 'topics'),
+    brokers: () => read(kafkaSettings.kafkaBrokers),
+    registryUrl: () => read(kafkaSettings.registryUrl),
+  };
+}

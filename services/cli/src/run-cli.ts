@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { isThalwegError } from '@thalweg/platform/errors';
+import { createContext, processIo, type CliContext, type CliIo, type CliOptions } from './cli-context.ts';
+import { schemasCheck } from './commands/schemas-check.ts';
+import { schemasGenerate } from './commands/schemas-generate.ts';
+import { schemasRegister } from './commands/schemas-register.ts';
+import { topicsApply } from './commands/topics-apply.ts';
+import { topicsPlan } from './commands/topics-plan.ts';
+import { UsageError } from './usage-error.ts';
+import { areaUsage, commandUsage, mainUsage } from './usage.ts';
+
+const locationOptions = ['repo', 'schemas-dir', 'topics-dir'] as const;
+
+/** Each command and the options it accepts beyond --help. */
+const commands: Record<string, { run: (context: CliContext) => Promise<number>; options: readonly string[] }> = {
+  'schemas check': { run: schemasCheck, options: [...locationOptions, 'online'] },
+  'schemas register': { run: schemasRegister, options: [...locationOptions, 'subject'] },
+  'schemas generate': { run: schemasGenerate, options: [...locationOptions, 'check', 'out'] },
+  'topics plan': { run: topicsPlan, options: [...locationOptions, 'allow-destructive'] },
+  'topics apply': { run: topicsApply, options: [...locationOptions, 'allow-destructive'] },
+};
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        repo: { type: 'string' },
+        'schemas-dir': { type: 'string' },
+        'topics-dir': { type: 'string' },
+        online: { type: 'boolean' },
+        check: { type: 'boolean' },
+        out: { type: 'string' },
+        subject: { type: 'string', multiple: true },
+        'allow-destructive': { type: 'string', multiple: true },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, mainUsage);
+  }
+}
+
+/** Runs one command line; returns the exit code (0 success, 1 failure, 2 usage error). */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const { values, positionals } = parse(argv);
+    const [area, command, ...extra] = positionals;
+    const key = `${area} ${command}`;
+    if (values.help) {
+      io.out(commandUsage[key] ?? (area && !command ? areaUsage[area] : undefined) ?? mainUsage);
+      return 0;
+    }
+    if (!area) throw new UsageError('a command is required', mainUsage);
+    if (!areaUsage[area]) throw new UsageError(`unknown command "${area}"`, mainUsage);
+    const entry = commands[key];
+    if (!entry) throw new UsageError(command ? `unknown command "${key}"` : `${area} needs a command`, areaUsage[area]!);
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, commandUsage[key]!);
+    for (const [name, value] of Object.entries(values)) {
+      if (value !== undefined && name !== 'help' && !entry.options.includes(name)) {
+        throw new UsageError(`--${name} does not apply to "thalweg ${key}"`, commandUsage[key]!);
+      }
+    }
+    return await entry.run(createContext(io, values as CliOptions));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`thalweg: ${error.message}\n\n${error.usage}`);
+      return 2;
+    }
+    if (isThalwegError(error)) {
+      io.err(`error ${error.code}: ${error.message}`);
+      for (const field of error.fields.slice(1)) io.err(`  ${field.field}: ${field.message}`);
+      return 1;
+    }
+    io.err(`error: ${(error as Error)?.stack ?? String(error)}`);
+    return 1;
+  }
+}
