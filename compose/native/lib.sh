@@ -142,7 +142,8 @@ spawn() {
   local lf; lf="$(log_file "$name")"
   rotate_log "$name"
   printf '=== %s starting: %s\n' "$(date -Is)" "$*" >>"$lf"
-  setsid "$@" >>"$lf" 2>&1 </dev/null &
+  # 9>&-: the service must not inherit (and so hold forever) the stack lock.
+  setsid "$@" >>"$lf" 2>&1 </dev/null 9>&- &
   echo $! >"$(pid_file "$name")"
 }
 
