@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CliIo } from './cli-context.ts';
+import { runCli } from './run-cli.ts';
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line), env: {} };
+}
+
+test('--help prints the usage and exits 0', async () => {
+  const io = capture();
+  assert.equal(await runCli(['--help'], io), 0);
+  assert.match(io.stdout.join('\n'), /thalweg topics apply \[--allow-destructive <topic>\]/);
+  assert.match(io.stdout.join('\n'), /Exit codes: 0 success, 1 failure .*, 2 usage error/);
+});
+
+test('each command has its own help, and topics apply explains how to ask for a destructive change', async () => {
+  const io = capture();
+  assert.equal(await runCli(['topics', 'apply', '--help'], io), 0);
+  const text = io.stdout.join('\n');
+  assert.match(text, /unless\ntheir topic is named with --allow-destructive <topic>/);
+  assert.match(text, /fewer partitions +the topic is deleted and re-created/);
+});
+
+const usageErrors: Array<[string[], RegExp]> = [
+  [[], /a command is required/],
+  [['frobnicate'], /unknown command "frobnicate"/],
+  [['topics'], /topics needs a command/],
+  [['topics', 'destroy'], /unknown command "topics destroy"/],
+  [['schemas', 'check', 'extra'], /unexpected argument "extra"/],
+  [['schemas', 'check', '--allow-destructive', 'x'], /--allow-destructive does not apply to "thalweg schemas check"/],
+  [['topics', 'plan', '--online'], /--online does not apply/],
+  [['topics', 'apply', '--no-such-flag'], /Unknown option '--no-such-flag'/],
+  [['topics', 'apply', '--allow-destructive'], /argument missing/],
+];
+
+for (const [argv, pattern] of usageErrors) {
+  test(`"thalweg ${argv.join(' ')}" is a usage error (exit 2)`, async () => {
+    const io = capture();
+    assert.equal(await runCli(argv, io), 2);
+    assert.match(io.stderr.join('\n'), pattern);
+    assert.deepEqual(io.stdout, []);
+  });
+}

@@ -1,0 +1,121 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKafka } from '@thalweg/platform/kafka';
+import { uniqueName, waitFor } from '@thalweg/platform/testing';
+import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { runThalweg, transcript } from './testing/run-thalweg.ts';
+
+/** kafkajs ConfigResourceTypes.TOPIC */
+const TOPIC_RESOURCE = 2;
+const brokers = (process.env.THALWEG_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+/** An admin client; when the test ends it deletes the test's topics that exist, then disconnects. */
+async function connectedAdmin(t: TestContext, topics: string[]) {
+  const admin = createKafka({ brokers, clientId: uniqueName('topics-it') }).admin();
+  await waitFor(() => admin.connect().then(() => true), { timeout: 60_000, description: 'Kafka reachable' });
+  t.after(async () => {
+    const existing = (await admin.listTopics()).filter((name) => topics.includes(name));
+    if (existing.length > 0) await admin.deleteTopics({ topics: existing });
+    await admin.disconnect();
+  });
+  return admin;
+}
+
+function specFile(dir: string, name: string, partitions: number) {
+  writeFileSync(
+    join(dir, `${name}.yaml`),
+    [
+      `name: ${name}`,
+      'description: Integration test topic.',
+      `partitions: ${partitions}`,
+      'replicationFactor: 3',
+      'configs:',
+      '  cleanup.policy: delete',
+      '  retention.ms: -1',
+      '  min.insync.replicas: 2',
+      '  compression.type: producer',
+      'eventTypes: [thalweg.ledger.WalletOpened]',
+      'producers: [command-api]',
+      'consumers:',
+      '  - group: projector-test',
+      '',
+    ].join('\n'),
+  );
+}
+
+test('topics apply creates the declared topic and its dead letter topic, grows partitions, refuses shrinking', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'thalweg-topics-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const topic = `${uniqueName('it', '')}.wallets.v1`;
+  const dlq = deadLetterTopicName(topic, 'projector-test');
+  const admin = await connectedAdmin(t, [topic, dlq]);
+  const args = ['--topics-dir', dir];
+  const partitionsOf = async (name: string) => (await admin.fetchTopicMetadata({ topics: [name] })).topics[0]?.partitions.length;
+  const { brokers: cluster } = await admin.describeCluster();
+
+  specFile(dir, topic, 3);
+  const created = await runThalweg(['topics', 'apply', ...args]);
+  assert.equal(created.code, 0, transcript(created));
+  assert.match(created.stdout, new RegExp(`\\+ create ${topic.replaceAll('.', '\\.')}\\n`), transcript(created));
+  assert.match(created.stdout, new RegExp(`\\+ create ${dlq.replaceAll('.', '\\.')}`), transcript(created));
+  if (cluster.length < 3) assert.match(created.stdout, /replication factor 3 capped to \d/, transcript(created));
+
+  await waitFor(async () => (await partitionsOf(topic)) === 3 && (await partitionsOf(dlq)) === 3, { description: 'both topics with 3 partitions' });
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [topic, dlq].map((name) => ({ type: TOPIC_RESOURCE, name })),
+  });
+  const config = (name: string, key: string) => resources.find((resource) => resource.resourceName === name)?.configEntries.find((entry) => entry.configName === key)?.configValue;
+  assert.equal(config(topic, 'retention.ms'), '-1');
+  assert.equal(config(topic, 'cleanup.policy'), 'delete');
+  assert.equal(config(topic, 'min.insync.replicas'), String(Math.min(2, Math.max(1, Math.min(3, cluster.length) - 1))));
+  assert.equal(config(dlq, 'retention.ms'), '2592000000');
+  assert.equal(config(dlq, 'cleanup.policy'), 'delete');
+
+  const replan = await waitFor(
+    async () => {
+      const run = await runThalweg(['topics', 'plan', ...args]);
+      return run.code === 0 && /No changes/.test(run.stdout) ? run : undefined;
+    },
+    { timeout: 30_000, description: 're-plan after apply is empty' },
+  );
+  assert.doesNotMatch(replan.stdout, /\+ create|~ update|! refused/);
+
+  specFile(dir, topic, 5);
+  const grown = await runThalweg(['topics', 'apply', ...args]);
+  assert.equal(grown.code, 0, transcript(grown));
+  assert.match(grown.stdout, /~ partitions: 3 → 5/, transcript(grown));
+  await waitFor(async () => (await partitionsOf(topic)) === 5 && (await partitionsOf(dlq)) === 5, { description: 'both topics with 5 partitions' });
+
+  specFile(dir, topic, 2);
+  const shrunk = await runThalweg(['topics', 'apply', ...args]);
+  assert.equal(shrunk.code, 1, transcript(shrunk));
+  assert.match(shrunk.stdout, new RegExp(`! refused ${topic.replaceAll('.', '\\.')}\\n.*partitions 5 → 2`), transcript(shrunk));
+  assert.match(shrunk.stderr, /THALWEG_TOPIC_CHANGE_DESTRUCTIVE/, transcript(shrunk));
+  assert.match(shrunk.stderr, new RegExp(`--allow-destructive ${topic.replaceAll('.', '\\.')}`), transcript(shrunk));
+  assert.equal(await partitionsOf(topic), 5, 'the refused change left the topic alone');
+});
+
+test('topics plan reports what apply would do and changes nothing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'thalweg-topics-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const topic = `${uniqueName('it', '')}.wallets.v1`;
+  const admin = await connectedAdmin(t, [topic, deadLetterTopicName(topic, 'projector-test')]);
+  specFile(dir, topic, 2);
+  const run = await runThalweg(['topics', 'plan', '--topics-dir', dir]);
+  assert.equal(run.code, 0, transcript(run));
+  assert.match(run.stdout, /Plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 refused\./, transcript(run));
+  assert.equal((await admin.listTopics()).includes(topic), false);
+});
+
+test('an invalid spec fails naming the file and field', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'thalweg-topics-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'ledger.bad.v1.yaml'), 'name: ledger.bad.v1\ndescription: x\npartitions: 0\nreplicationFactor: 1\neventTypes: [a.B]\n');
+  const run = await runThalweg(['topics', 'plan', '--topics-dir', dir]);
+  assert.equal(run.code, 1, transcript(run));
+  assert.match(run.stderr, /THALWEG_TOPIC_SPEC_INVALID: .*ledger\.bad\.v1\.yaml: partitions: expected an integer of at least 1/, transcript(run));
+});

@@ -1,0 +1,87 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import kafkajs from 'kafkajs';
+import { createKafka } from '../kafka/index.ts';
+import { uniqueName, waitFor } from '../testing/index.ts';
+import { applyPlan } from './apply-plan.ts';
+import { planTopics } from './plan-topics.ts';
+import { parseTopicSpec } from './topic-spec.ts';
+
+const { ConfigResourceTypes } = kafkajs;
+const brokers = (process.env.THALWEG_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+/** An admin client; when the test ends it deletes the test's topics that exist, then disconnects. */
+async function connectedAdmin(t: TestContext, topics: string[]) {
+  const admin = createKafka({ brokers, clientId: uniqueName('apply-plan-it') }).admin();
+  await waitFor(() => admin.connect().then(() => true), { timeout: 60_000, description: 'Kafka reachable' });
+  t.after(async () => {
+    const existing = (await admin.listTopics()).filter((name) => topics.includes(name));
+    if (existing.length > 0) await admin.deleteTopics({ topics: existing });
+    await admin.disconnect();
+  });
+  return admin;
+}
+
+const spec = (name: string, configs: Record<string, unknown>, partitions = 2) =>
+  parseTopicSpec({ name, description: 'Apply test.', partitions, replicationFactor: 1, configs, eventTypes: ['thalweg.ledger.WalletOpened'] }, `${name}.yaml`);
+
+async function topicConfigs(admin: Awaited<ReturnType<typeof connectedAdmin>>, topic: string) {
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+  return Object.fromEntries((resources[0]?.configEntries ?? []).map((entry) => [entry.configName, entry.configValue]));
+}
+
+test('config changes: safe ones apply, a retention decrease waits until the topic is named', async (t) => {
+  const topic = `${uniqueName('it', '')}.configs.v1`;
+  const admin = await connectedAdmin(t, [topic]);
+  const initial = spec(topic, { 'cleanup.policy': 'delete', 'retention.ms': -1, 'segment.ms': 3_600_000 });
+  const created = await applyPlan({ admin, plan: await planTopics({ admin, specs: [initial] }) });
+  assert.deepEqual(created.applied.map((action) => action.kind), ['create-topic']);
+
+  // Lower retention (destructive), add max.message.bytes (safe), drop the segment.ms override (safe).
+  const next = spec(topic, { 'cleanup.policy': 'delete', 'retention.ms': 86_400_000, 'max.message.bytes': 2_097_152 });
+  const plan = await planTopics({ admin, specs: [next] });
+  const result = await applyPlan({ admin, plan });
+  assert.equal(result.refused.length, 1);
+  assert.equal(result.refused[0]?.kind, 'update-configs');
+  const afterSafe = await waitFor(async () => {
+    const configs = await topicConfigs(admin, topic);
+    return configs['max.message.bytes'] === '2097152' ? configs : undefined;
+  });
+  assert.equal(afterSafe['retention.ms'], '-1', 'the refused retention decrease was not applied');
+  assert.notEqual(afterSafe['segment.ms'], '3600000', 'the undeclared override was removed');
+
+  const named = await planTopics({ admin, specs: [next], allowDestructive: [topic] });
+  const done = await applyPlan({ admin, plan: named, allowDestructive: [topic] });
+  assert.deepEqual(done.refused, []);
+  await waitFor(async () => (await topicConfigs(admin, topic))['retention.ms'] === '86400000', { description: 'retention lowered once named' });
+  const settled = await waitFor(async () => {
+    const replan = await planTopics({ admin, specs: [next] });
+    return replan.actions.length === 0 ? replan : undefined;
+  });
+  assert.deepEqual(settled.actions, []);
+});
+
+test('an undeclared topic is deleted only when named', async (t) => {
+  const topic = `${uniqueName('it', '')}.orphan.v1`;
+  const admin = await connectedAdmin(t, [topic]);
+  await applyPlan({ admin, plan: await planTopics({ admin, specs: [spec(topic, {})] }) });
+  const untouched = await planTopics({ admin, specs: [] });
+  assert.equal(untouched.actions.some((action) => action.topic === topic), false);
+  const plan = await planTopics({ admin, specs: [], allowDestructive: [topic] });
+  assert.deepEqual(plan.actions.map((action) => `${action.kind} ${action.topic}`), [`delete-topic ${topic}`]);
+  await applyPlan({ admin, plan, allowDestructive: [topic] });
+  assert.equal((await admin.listTopics()).includes(topic), false);
+});
+
+test('lowering partitions re-creates the topic when named', async (t) => {
+  const topic = `${uniqueName('it', '')}.replace.v1`;
+  const admin = await connectedAdmin(t, [topic]);
+  const four = spec(topic, {}, 4);
+  await applyPlan({ admin, plan: await planTopics({ admin, specs: [four] }) });
+  const two = spec(topic, {});
+  const refused = await applyPlan({ admin, plan: await planTopics({ admin, specs: [two] }) });
+  assert.deepEqual(refused.refused.map((action) => action.kind), ['replace-topic']);
+  const replaced = await applyPlan({ admin, plan: await planTopics({ admin, specs: [two], allowDestructive: [topic] }), allowDestructive: [topic] });
+  assert.deepEqual(replaced.applied.map((action) => action.kind), ['replace-topic']);
+  await waitFor(async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length === 2, { description: 'two partitions after the replace' });
+});
