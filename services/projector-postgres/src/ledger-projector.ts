@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { createPostgresStore, createProjector, type ReaderSchemas } from '@thalweg/platform/projection';
+import { createPostgresStore, createProjector, type ProjectionStore, type ReaderSchemas } from '@thalweg/platform/projection';
 import type { SchemaRegistryClient } from '@thalweg/platform/registry';
 import type { Logger } from '@thalweg/platform/telemetry';
 import { ledgerProjection } from './ledger-projection.ts';
@@ -17,12 +17,16 @@ export interface LedgerProjectorOptions {
   logger?: Logger;
   partitionsConsumedConcurrently?: number;
   retry?: { initial?: number; max?: number }; // ms
+  sessionTimeout?: number; // ms
+  heartbeatInterval?: number; // ms
+  /** Wraps the store, e.g. to observe or instrument every apply. */
+  decorateStore?: (store: ProjectionStore) => ProjectionStore;
 }
 
 /** The ledger projection: wallets and their entries in PostgreSQL, exactly once per event. */
-export async function createLedgerProjector({ pool, ...options }: LedgerProjectorOptions) {
+export async function createLedgerProjector({ pool, decorateStore = (store) => store, ...options }: LedgerProjectorOptions) {
   await pool.query(ledgerTablesDdl);
   const store = createPostgresStore({ pool, handler: ledgerProjection });
   await store.init();
-  return createProjector({ ...options, store });
+  return createProjector({ ...options, store: decorateStore(store) });
 }

@@ -45,6 +45,8 @@ export interface ProjectorOptions {
 export interface ProjectorStatus {
   running: boolean;
   assigned: string[];
+  /** Group joins so far: more than one means rebalances happened. */
+  joins: number;
   retrying: Array<{ partition: string; attempts: number; code: string }>;
 }
 
@@ -79,9 +81,11 @@ export function createProjector({
   const failures = new Map<string, { attempts: number; code: string }>();
   const resumeTimers = new Set<NodeJS.Timeout>();
   let assigned: string[] = [];
+  let joins = 0;
   let running = false;
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joins += 1;
     assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => `${topic}/${partition}`));
     void seekToStoredOffsets(payload.memberAssignment);
   });
@@ -191,6 +195,7 @@ export function createProjector({
       return {
         running,
         assigned: [...assigned],
+        joins,
         retrying: [...failures].map(([partition, { attempts, code }]) => ({ partition, attempts, code })),
       };
     },

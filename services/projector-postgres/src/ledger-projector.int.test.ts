@@ -1,0 +1,191 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+import { createPublisher } from '@thalweg/platform/events';
+import { createPostgresStore, deadLetterHeaders, type ProjectionRecord, type ProjectionStore } from '@thalweg/platform/projection';
+import { createSchemaRegistryClient } from '@thalweg/platform/registry';
+import { loadSchemaCatalog } from '@thalweg/platform/schemas';
+import { createTestDatabase, createTestTopic, readTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { ledgerProjection } from './ledger-projection.ts';
+import { createLedgerProjector } from './ledger-projector.ts';
+import { ledgerTablesDdl } from './ledger-tables.ts';
+
+const catalog = loadSchemaCatalog();
+const ledgerTypes = ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited'];
+
+/** A topic, its dead letter topic, subjects and a database of this test's own, and a publisher onto them. */
+async function ledgerFixture(t: TestContext) {
+  const kafka = testKafka();
+  const admin = await testAdmin(t, kafka);
+  const topic = await createTestTopic(t, admin, { prefix: 'ledger-test', partitions: 3 });
+  const group = uniqueName('projector-test');
+  const deadLetters = await createTestTopic(t, admin, { name: deadLetterTopicName(topic, group), partitions: 3 });
+  await registerTestSchemas(t, topic, ledgerTypes.map((fullName) => ({ fullName, schema: catalog.get(fullName).schema })));
+  const database = await createTestDatabase(t, 'ledger');
+  const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
+  const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/test' });
+  t.after(() => publisher.disconnect());
+  const tenant = 'acme';
+  const walletId = crypto.randomUUID();
+  const at = new Date('2026-01-01T00:00:00Z');
+  const events = {
+    open: () => publisher.publish({ type: 'thalweg.ledger.WalletOpened', subject: walletId, tenant, data: { walletId, ownerId: 'owner-1', tenantId: tenant, currency: 'EUR', openedAt: at } }),
+    credit: (amountMinor: number) =>
+      publisher.publish({ type: 'thalweg.ledger.FundsCredited', subject: walletId, tenant, data: { walletId, entryId: crypto.randomUUID(), tenantId: tenant, amountMinor, currency: 'EUR', reference: `c-${amountMinor}`, creditedAt: at } }),
+    debit: (amountMinor: number) =>
+      publisher.publish({ type: 'thalweg.ledger.FundsDebited', subject: walletId, tenant, data: { walletId, entryId: crypto.randomUUID(), tenantId: tenant, amountMinor, currency: 'EUR', reference: `d-${amountMinor}`, debitedAt: at } }),
+  };
+  const startProjector = async (options: { decorateStore?: (store: ProjectionStore) => ProjectionStore; sessionTimeout?: number; heartbeatInterval?: number } = {}) => {
+    const projector = await createLedgerProjector({
+      kafka,
+      registry,
+      pool: database.pool,
+      group,
+      topics: [topic],
+      deadLetterTopic: (source) => deadLetterTopicName(source, group),
+      readers: { find: (fullName) => catalog.get(fullName).schema },
+      retry: { initial: 100, max: 1_000 },
+      ...options,
+    });
+    t.after(() => projector.stop());
+    await projector.start();
+    return projector;
+  };
+  const wallet = async () => {
+    const { rows } = await database.pool.query<{ balance_minor: string; version: string }>('SELECT balance_minor, version FROM wallets WHERE wallet_id = $1', [walletId]);
+    return rows[0] ? { balance: Number(rows[0].balance_minor), version: Number(rows[0].version) } : undefined;
+  };
+  const entryCount = async () => Number((await database.pool.query<{ count: string }>('SELECT count(*) FROM wallet_entries WHERE wallet_id = $1', [walletId])).rows[0]!.count);
+  const deadLetterCount = async () => (await admin.fetchTopicOffsets(deadLetters)).reduce((sum, partition) => sum + Number(partition.high), 0);
+  return { kafka, admin, topic, group, deadLetters, database, events, startProjector, wallet, entryCount, deadLetterCount, walletId };
+}
+
+test('events are projected into wallets and entries, with the offsets in the same database', async (t) => {
+  const fixture = await ledgerFixture(t);
+  await fixture.events.open();
+  await fixture.events.credit(500);
+  await fixture.events.credit(300);
+  const last = await fixture.events.debit(200);
+  await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.version === 4, { description: 'four events applied' });
+  assert.deepEqual(await fixture.wallet(), { balance: 600, version: 4 });
+  assert.equal(await fixture.entryCount(), 3);
+  const { rows } = await fixture.database.pool.query<{ next_offset: string }>('SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [fixture.group, fixture.topic, last.partition]);
+  assert.equal(rows[0]!.next_offset, String(BigInt(last.offset) + 1n));
+});
+
+test('redelivered events change nothing, whether the store or Kafka redelivers them', async (t) => {
+  const fixture = await ledgerFixture(t);
+  await fixture.events.open();
+  await fixture.events.credit(500);
+  await fixture.events.debit(100);
+  const first = await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.version === 3, { description: 'three events applied' });
+  await first.stop();
+
+  // Kafka redelivers everything: the group's committed offsets go back to the start.
+  await fixture.admin.resetOffsets({ groupId: fixture.group, topic: fixture.topic, earliest: true });
+  const second = await fixture.startProjector();
+  // One more event on the same partition: once it is applied, everything before it has been seen.
+  await fixture.events.credit(1);
+  await waitFor(async () => (await fixture.wallet())?.version === 4, { description: 'the second instance caught up' });
+  await second.stop();
+  assert.deepEqual(await fixture.wallet(), { balance: 401, version: 4 });
+  assert.equal(await fixture.entryCount(), 3);
+  assert.equal(await fixture.deadLetterCount(), 0);
+
+  // The store is handed the very same batch twice.
+  await fixture.database.pool.query(ledgerTablesDdl);
+  const store = createPostgresStore({ pool: fixture.database.pool, handler: ledgerProjection });
+  const walletId = crypto.randomUUID();
+  const message = { key: Buffer.from(walletId), value: null, headers: {}, timestamp: '0', attributes: 0, offset: '0' };
+  const metadata = { id: 'e', type: 'thalweg.ledger.WalletOpened', source: '/test', subject: walletId, time: new Date(), tenant: 'acme', correlationId: 'e', traceparent: '' };
+  const records: ProjectionRecord[] = [
+    { offset: '0', message, event: { topic: 'replay', partition: 0, offset: '0', key: walletId, schemaId: 1, metadata, data: { walletId, ownerId: 'o', tenantId: 'acme', currency: 'EUR', openedAt: new Date() } } },
+    {
+      offset: '1',
+      message: { ...message, offset: '1' },
+      event: { topic: 'replay', partition: 0, offset: '1', key: walletId, schemaId: 1, metadata: { ...metadata, id: 'f', type: 'thalweg.ledger.FundsCredited' }, data: { walletId, entryId: crypto.randomUUID(), tenantId: 'acme', amountMinor: 70, currency: 'EUR', reference: 'r', creditedAt: new Date() } },
+    },
+  ];
+  const batch = { group: 'replay-group', topic: 'replay', partition: 0, records, nextOffset: '2', heartbeat: async () => {}, deadLetter: async (rejected: unknown[]) => assert.deepEqual(rejected, []) };
+  await store.init();
+  assert.deepEqual(await store.apply(batch), { applied: 2, rejected: 0 });
+  assert.deepEqual(await store.apply(batch), { applied: 0, rejected: 0 });
+  const { rows } = await fixture.database.pool.query<{ balance_minor: string; version: string }>('SELECT balance_minor, version FROM wallets WHERE wallet_id = $1', [walletId]);
+  assert.deepEqual(rows[0], { balance_minor: '70', version: '2' });
+});
+
+test('a poison message and a rejected event go to the dead letter topic while the partition moves on', async (t) => {
+  const fixture = await ledgerFixture(t);
+  const opened = await fixture.events.open();
+  const producer = fixture.kafka.producer();
+  await producer.connect();
+  t.after(() => producer.disconnect());
+  const [poison] = await producer.send({ topic: fixture.topic, acks: -1, messages: [{ key: fixture.walletId, value: Buffer.from('not avro at all'), partition: opened.partition }] });
+  const rejected = await fixture.events.debit(1_000); // more than the balance
+  await fixture.events.credit(250);
+  await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.balance === 250, { description: 'the credit after the poison applied' });
+
+  const letters = await readTopic(t, fixture.kafka, fixture.deadLetters, 2);
+  const header = (letter: (typeof letters)[number], name: string) => letter.headers![name]!.toString();
+  const byOffset = new Map(letters.map((letter) => [header(letter, deadLetterHeaders.offset), letter]));
+  const poisonLetter = byOffset.get(poison!.baseOffset!)!;
+  assert.ok(poisonLetter, 'the poison message is dead-lettered');
+  assert.equal(poisonLetter.value!.toString(), 'not avro at all');
+  assert.equal(header(poisonLetter, deadLetterHeaders.topic), fixture.topic);
+  assert.equal(header(poisonLetter, deadLetterHeaders.partition), String(opened.partition));
+  assert.equal(header(poisonLetter, deadLetterHeaders.errorCode), 'THALWEG_EVENT_UNDECODABLE');
+  assert.equal(header(poisonLetter, deadLetterHeaders.group), fixture.group);
+  assert.equal(header(poisonLetter, deadLetterHeaders.attempts), '1');
+  const rejectedLetter = byOffset.get(rejected.offset)!;
+  assert.ok(rejectedLetter, 'the overdraft is dead-lettered');
+  assert.equal(header(rejectedLetter, deadLetterHeaders.errorCode), 'THALWEG_EVENT_REJECTED');
+  assert.match(header(rejectedLetter, deadLetterHeaders.errorMessage), /insufficient/);
+  assert.equal(header(rejectedLetter, 'ce_type'), 'thalweg.ledger.FundsDebited');
+  assert.deepEqual(await fixture.wallet(), { balance: 250, version: 2 });
+});
+
+test('a store outage pauses the partition and resumes without losing or dead-lettering an event', async (t) => {
+  const fixture = await ledgerFixture(t);
+  await fixture.events.open();
+  const projector = await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.version === 1, { description: 'wallet opened' });
+
+  const admin = new pg.Client({ connectionString: testStack.databaseUrl });
+  await admin.connect();
+  t.after(() => admin.end());
+  await admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS false`);
+  t.after(() => admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`).catch(() => {}));
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [fixture.database.name]);
+
+  for (const amount of [10, 20, 30, 40, 50]) await fixture.events.credit(amount);
+  await waitFor(() => projector.status().retrying.some((entry) => entry.code === 'THALWEG_STORE_UNAVAILABLE'), { description: 'the partition is paused and retrying' });
+
+  await admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`);
+  await waitFor(async () => (await fixture.wallet())?.version === 6, { timeout: 60_000, description: 'all credits applied after the outage' });
+  assert.deepEqual(await fixture.wallet(), { balance: 150, version: 6 });
+  assert.equal(await fixture.entryCount(), 5);
+  assert.equal(await fixture.deadLetterCount(), 0);
+  assert.equal(projector.status().retrying.length, 0);
+});
+
+test('a batch that outlasts the session timeout keeps the group membership', async (t) => {
+  const fixture = await ledgerFixture(t);
+  await fixture.events.open();
+  const sessionTimeout = 6_000; // ms, the broker's minimum
+  const slow = (store: ProjectionStore): ProjectionStore => ({
+    readOffsets: (group, topic) => store.readOffsets(group, topic),
+    async apply(batch) {
+      // Long work inside one batch: twice the session timeout.
+      await delay(sessionTimeout * 2);
+      return store.apply(batch);
+    },
+  });
+  const projector = await fixture.startProjector({ decorateStore: slow, sessionTimeout, heartbeatInterval: 1_000 });
+  await waitFor(async () => (await fixture.wallet())?.version === 1, { timeout: 60_000, description: 'the slow batch applied' });
+  assert.equal(projector.status().joins, 1, 'no rebalance during the long batch');
+});
