@@ -12,7 +12,7 @@ export function kafkaAdminError(error: unknown, what: string): ThalwegError {
   const { name, message, retriable, type } = (error ?? {}) as { name?: string; message?: string; retriable?: boolean; type?: string };
   const cause = (error as { cause?: { name?: string } } | undefined)?.cause;
   const detail = `${message ?? String(error)}${type ? ` (${type})` : ''}`;
-  if (unavailableNames.has(name ?? '') || unavailableNames.has(cause?.name ?? '') || (retriable && !type)) {
+  if (unavailableNames.has(name ?? '') || unavailableNames.has(cause?.name ?? '') || retriable === true) {
     return new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `${what}: Kafka unavailable: ${detail}`, { cause: error });
   }
   return new ThalwegError('THALWEG_TOPIC_SPEC_INVALID', `${what}: refused by Kafka: ${detail}`, { cause: error, details: { kafkaError: type } });
