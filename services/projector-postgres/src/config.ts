@@ -8,7 +8,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ...kafkaSettings,
       ...databaseSettings,
       ...logSettings,
-      group: string('THALWEG_CONSUMER_GROUP', { default: 'projector-postgres', description: 'Consumer group; topics are those whose spec lists it' }),
+      group: string('THALWEG_CONSUMER_GROUP', { default: 'projector-postgres', description: 'Consumer group id; the topics are those whose spec lists projector-postgres' }),
       concurrency: integer('THALWEG_PARTITIONS_CONCURRENCY', { default: 3, min: 1, max: 64, description: 'Partitions processed in parallel by one instance' }),
       poolSize: integer('THALWEG_DATABASE_POOL_SIZE', { default: 5, min: 1, max: 100, description: 'PostgreSQL connections' }),
     },

@@ -9,11 +9,16 @@ import { deadLetterTopicName, loadTopicSpecs } from '@thalweg/platform/topics';
 import { loadConfig } from './config.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
 
+/** The consumer group the topic specs declare for this service. */
+const DECLARED_GROUP = 'projector-postgres';
+
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, bindings: { service: 'projector-postgres', group: config.group } });
 
 await runService('projector-postgres', logger, async () => {
-  const topics = loadTopicSpecs().all().filter((spec) => spec.consumers.some((consumer) => consumer.group === config.group)).map((spec) => spec.name);
+  // The topic specs name this service's group; THALWEG_CONSUMER_GROUP may run it under another
+  // group id (a second projection into another database, a rebuild) over the same topics.
+  const topics = loadTopicSpecs().all().filter((spec) => spec.consumers.some((consumer) => consumer.group === DECLARED_GROUP)).map((spec) => spec.name);
   const catalog = loadSchemaCatalog();
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, connectionTimeoutMillis: 3_000 });
   pool.on('error', (error) => logger.warn('postgres pool error', { error }));

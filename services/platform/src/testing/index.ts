@@ -2,3 +2,5 @@ export { waitFor } from './wait-for.ts';
 export { uniqueName } from './unique.ts';
 export { testStack, testKafka, testAdmin, createTestTopic, createTestDatabase, readTopic } from './test-stack.ts';
 export { registerTestSchemas } from './registry-fixtures.ts';
+export { startServiceProcess, freePort } from './service-process.ts';
+export type { ServiceProcess } from './service-process.ts';

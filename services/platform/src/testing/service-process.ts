@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'node:test';
+import { waitFor } from './wait-for.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** A port free at the time of asking, for a service under test. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface ServiceProcess {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  output(): string;
+}
+
+/**
+ * Runs a Thalweg service as its own process, the way `make up` does, and waits until its
+ * /readyz answers 200. The test's end sends SIGTERM and waits for a clean exit.
+ */
+export async function startServiceProcess(t: TestContext, service: string, env: Record<string, string>, { timeout = 60_000 } = {}): Promise<ServiceProcess> {
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', ...env, THALWEG_PORT: String(port), THALWEG_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit');
+  t.after(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}`);
+        return (await fetch(`${url}/readyz`)).status === 200;
+      },
+      { timeout, interval: 200, description: `${service} ready` },
+    );
+  } catch (error) {
+    throw new Error(`${service} did not become ready:\n${output.slice(-3_000)}`, { cause: error });
+  }
+  return { url, port, process: child, output: () => output };
+}
