@@ -121,7 +121,7 @@ postgres_endpoints() {
 }
 
 postgres_env() {
-  echo "THALWEG_POSTGRES_URL=$(postgres_url)"
+  echo "THALWEG_DATABASE_URL=$(postgres_url)"
   echo "DATABASE_URL=$(postgres_url)"
   echo "PGHOST=127.0.0.1"
   echo "PGPORT=$(postgres_port)"

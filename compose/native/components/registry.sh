@@ -106,7 +106,7 @@ registry_endpoints() {
 }
 
 registry_env() {
-  echo "THALWEG_SCHEMA_REGISTRY_URL=$(registry_ccompat_url)"
+  echo "THALWEG_REGISTRY_URL=$(registry_ccompat_url)"
   echo "SCHEMA_REGISTRY_URL=$(registry_ccompat_url)"
-  echo "THALWEG_APICURIO_URL=$(registry_url)"
+  echo "APICURIO_URL=$(registry_url)"
 }

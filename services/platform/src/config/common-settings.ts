@@ -3,7 +3,6 @@ import { integer, list, oneOf, string } from './env-reader.ts';
 /** Settings shared by every service that talks to the backbone, with the native stack's defaults. */
 export const kafkaSettings = {
   kafkaBrokers: list('THALWEG_KAFKA_BROKERS', { default: ['127.0.0.1:9092'], description: 'Kafka bootstrap servers' }),
-  kafkaClientId: string('THALWEG_KAFKA_CLIENT_ID', { default: 'thalweg', description: 'Kafka client id' }),
   registryUrl: string('THALWEG_REGISTRY_URL', {
     default: 'http://127.0.0.1:8085/apis/ccompat/v7',
     description: 'Confluent-compatible schema registry URL',

@@ -1,0 +1,64 @@
+# Thalweg: `make up` runs the backbone, `make test` passes the tests. Both set up a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+NODE_TEST := node --import tsx --test --test-reporter=spec
+FIND_TESTS = find services tests compose -name '$(1)' -not -path '*/node_modules/*' | sort
+UNIT_TESTS = $(shell find services compose -name '*.test.ts' -not -name '*.int.test.ts' -not -name '*.e2e.test.ts' -not -path '*/node_modules/*' | sort)
+INT_TESTS = $(shell $(call FIND_TESTS,*.int.test.ts))
+E2E_TESTS = $(shell $(call FIND_TESTS,*.e2e.test.ts))
+STACK := bash compose/native/stack.sh
+SERVICES := bash compose/native/services.sh
+THALWEG := services/cli/bin/thalweg
+
+.PHONY: help up down status reset deps stack check test test-unit test-int test-e2e bench
+
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+deps: node_modules/.package-lock.json ## install npm dependencies
+
+up: deps ## run the backbone: native stack (or docker compose where an engine runs) and the services
+	@if docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then \
+		docker compose -f compose/docker-compose.yml up -d --build; \
+	else \
+		$(STACK) up && $(SERVICES) up; \
+	fi
+
+down: ## stop the services and the stack
+	-$(SERVICES) down
+	$(STACK) down
+
+status: ## where everything runs
+	@$(STACK) status; echo; $(SERVICES) status
+
+reset: ## stop and wipe the stack's data (downloads are kept)
+	-$(SERVICES) down
+	$(STACK) reset
+
+stack: deps ## start the native stack and apply topics and schemas (what the tests need)
+	$(STACK) up
+	$(THALWEG) topics apply
+	$(THALWEG) schemas register
+
+check: deps ## typecheck, offline schema compatibility, generated types up to date
+	npx tsc -b
+	$(THALWEG) schemas check
+	$(THALWEG) schemas generate --check
+
+test-unit: deps ## unit tests (no I/O)
+	$(NODE_TEST) $(UNIT_TESTS)
+
+test-int: stack ## integration tests against the real native stack
+	$(NODE_TEST) $(INT_TESTS)
+
+test-e2e: stack ## end-to-end tests through the service processes and their HTTP APIs
+	$(NODE_TEST) $(E2E_TESTS)
+
+test: check test-unit test-int test-e2e ## the whole suite; sets up what it needs
+
+bench: stack ## producer SDK and projection throughput; see docs/benchmarks.md
+	node --import tsx bench/run.ts

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Thalweg's own services as processes on 127.0.0.1, beside the native stack.
+#
+#   services.sh up        npm install if needed, apply topics, register schemas, start, wait for /readyz
+#   services.sh down      SIGTERM (each finishes its in-flight work), then wait
+#   services.sh status    service, pid, port, state, log
+#
+# Ports: command-api 4001, query-api 4002, projector-postgres 4011 (health and readiness only);
+# THALWEG_PORT_OFFSET applies as for the stack.
+set -euo pipefail
+
+# shellcheck source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+SERVICES=(projector-postgres command-api query-api)
+
+service_port() {
+  case "$1" in
+    command-api) port 4001 ;;
+    query-api) port 4002 ;;
+    projector-postgres) port 4011 ;;
+  esac
+}
+
+service_running() { pid_alive "$(read_pid "$1")" "services/$1/src/main.ts"; }
+
+thalweg_cli() { "$REPO_ROOT/services/cli/bin/thalweg" "$@"; }
+
+ensure_node_modules() {
+  if [ ! -d "$REPO_ROOT/node_modules/kafkajs" ]; then
+    log "installing npm dependencies (npm ci)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+cmd_up() {
+  take_lock
+  ensure_node_modules
+  log "applying topics and registering schemas"
+  thalweg_cli topics apply
+  thalweg_cli schemas register
+  local service url
+  for service in "${SERVICES[@]}"; do
+    if service_running "$service"; then
+      log "$service already running (pid $(read_pid "$service"))"
+      continue
+    fi
+    log "starting $service on port $(service_port "$service")"
+    spawn "$service" env THALWEG_PORT="$(service_port "$service")" node --import tsx "$REPO_ROOT/services/$service/src/main.ts"
+  done
+  for service in "${SERVICES[@]}"; do
+    url="http://127.0.0.1:$(service_port "$service")/readyz"
+    wait_for_http "$service" "$url" 90
+  done
+  printf '\nThalweg services:\n'
+  printf '  %-20s http://127.0.0.1:%s  (POST /v1/wallets, /credits, /debits)\n' command-api "$(service_port command-api)"
+  printf '  %-20s http://127.0.0.1:%s  (GET /v1/wallets/{id}, /entries)\n' query-api "$(service_port query-api)"
+  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-postgres "$(service_port projector-postgres)"
+}
+
+cmd_down() {
+  take_lock
+  local service pid targets=()
+  for service in "${SERVICES[@]}"; do
+    if service_running "$service"; then
+      pid="$(read_pid "$service")"
+      targets+=("$service:$pid")
+    fi
+    rm -f "$(pid_file "$service")"
+  done
+  [ "${#targets[@]}" -eq 0 ] && { log "no Thalweg service running"; return 0; }
+  log "stopping ${targets[*]%%:*}"
+  # 30 s: a projector finishes its batch and commits before it leaves the group.
+  stop_pids 30 TERM "${targets[@]}"
+}
+
+cmd_status() {
+  local service state pid
+  printf '%-20s %-8s %-6s %-6s %s\n' SERVICE PID PORT STATE LOG
+  for service in "${SERVICES[@]}"; do
+    pid="$(read_pid "$service")"
+    if service_running "$service"; then state=up; else state=down; pid=-; fi
+    printf '%-20s %-8s %-6s %-6s %s\n' "$service" "${pid:--}" "$(service_port "$service")" "$state" "$(log_file "$service")"
+  done
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  *) echo "usage: services.sh up|down|status" >&2; exit 2 ;;
+esac
