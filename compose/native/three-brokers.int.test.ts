@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createKafka } from '@thalweg/platform/kafka';
+import { uniqueName, waitFor } from '@thalweg/platform/testing';
+
+const run = promisify(execFile);
+const stackScript = new URL('./stack.sh', import.meta.url).pathname;
+const PORT_OFFSET = 1_000; // beside the stack the other tests use
+
+// BROKERS=3 is the mode in which brokers are stopped and restarted; it must start cleanly with
+// RF 3 / min ISR 2 and keep acknowledged writes flowing with one broker down.
+test('BROKERS=3 starts a three-node quorum that keeps producing with one broker down', { timeout: 300_000 }, async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'thalweg-3-'));
+  const env = { ...process.env, THALWEG_HOME: home, THALWEG_PORT_OFFSET: String(PORT_OFFSET), BROKERS: '3' };
+  const stack = (...args: string[]) => run('bash', [stackScript, ...args], { env, maxBuffer: 10_000_000 });
+  t.after(async () => {
+    await stack('down').catch(() => {});
+    rmSync(home, { recursive: true, force: true });
+  });
+  await stack('up', 'kafka');
+
+  const brokers = [9092, 9093, 9094].map((port) => `127.0.0.1:${port + PORT_OFFSET}`);
+  const kafka = createKafka({ brokers, clientId: 'three-brokers-test' });
+  const admin = kafka.admin();
+  await admin.connect();
+  t.after(() => admin.disconnect());
+  assert.equal((await admin.describeCluster()).brokers.length, 3);
+  const topic = uniqueName('rf3');
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
+  const isrSizes = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.map((partition) => partition.isr.length);
+  assert.deepEqual(await isrSizes(), [3, 3, 3]);
+
+  await stack('down', 'kafka-2');
+  await waitFor(async () => (await isrSizes()).every((size) => size === 2), { timeout: 60_000, description: 'ISR shrinks to 2' });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  t.after(() => producer.disconnect());
+  const written = await producer.send({ topic, acks: -1, messages: Array.from({ length: 9 }, (_, index) => ({ key: `k${index}`, value: `v${index}` })) });
+  assert.ok(written.every((entry) => entry.errorCode === 0), 'acks=all writes succeed with min ISR 2 of 3');
+
+  await stack('up', 'kafka-2');
+  await waitFor(async () => (await isrSizes()).every((size) => size === 3), { timeout: 90_000, description: 'the restarted broker rejoins the ISR' });
+});
