@@ -108,6 +108,7 @@ async function projectionRound(events: DomainEvent[]) {
   const url = new URL(testStack.databaseUrl);
   url.pathname = `/${database}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 5 });
+  pool.on('error', () => {}); // connections end when the database is dropped
   cleanups.push(async () => {
     await pool.end();
     await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

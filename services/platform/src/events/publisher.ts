@@ -1,7 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, Message, PartitionMetadata, Producer, RecordMetadata } from 'kafkajs';
 import type avro from 'avsc';
-import { ThalwegError, isThalwegError } from '../errors/index.ts';
+import { ThalwegError, isThalwegError, validationError } from '../errors/index.ts';
 import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { toHeaders, type EventMetadata } from './cloud-event-headers.ts';
@@ -58,6 +58,13 @@ export interface PublisherOptions {
   metadataMaxAge?: number; // ms
 }
 
+interface Target {
+  topic: string;
+  schemaId: number;
+  type: avro.Type;
+  partitions: PartitionMetadata[];
+}
+
 interface Prepared {
   topic: string;
   message: Message;
@@ -106,13 +113,24 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
     return metadata;
   }
 
-  async function prepare(event: DomainEvent): Promise<Prepared> {
-    const { schema, type } = schemas.get(event.type);
+  /** Checks one event before anything is sent: the batch fails as a whole on the first fault. */
+  function validate(event: DomainEvent): void {
+    const { type } = schemas.get(event.type);
     assertPayload(type, event.data, 'data');
-    if (!event.subject) throw new ThalwegError('THALWEG_VALIDATION_FAILED', 'subject: the aggregate id is required', { fields: [{ field: 'subject', message: 'is required' }] });
-    if (!event.tenant) throw new ThalwegError('THALWEG_VALIDATION_FAILED', 'tenant: is required', { fields: [{ field: 'tenant', message: 'is required' }] });
-    const topic = topics.topicForEventType(event.type).name;
-    const schemaId = await registry.idFor(`${topic}-${event.type}`, schema);
+    if (!event.subject) throw validationError([{ field: 'subject', message: 'the aggregate id is required' }]);
+    if (!event.tenant) throw validationError([{ field: 'tenant', message: 'is required' }]);
+  }
+
+  /** Topic, schema id and partitions of one event type: registry and metadata calls, once per type per batch. */
+  async function target(eventType: string): Promise<Target> {
+    const { schema, type } = schemas.get(eventType);
+    const topic = topics.topicForEventType(eventType).name;
+    const [schemaId, partitions] = await Promise.all([registry.idFor(`${topic}-${eventType}`, schema), partitionsOf(topic)]);
+    return { topic, schemaId, type, partitions };
+  }
+
+  function prepare(event: DomainEvent, { topic, schemaId, type, partitions }: Target): Prepared {
+    const traced = isTraceparent(event.traceparent);
     const metadata: EventMetadata = {
       id: event.id ?? uuidv7(),
       type: event.type,
@@ -120,15 +138,21 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
       subject: event.subject,
       time: event.time ?? new Date(),
       tenant: event.tenant,
-      correlationId: event.correlationId ?? event.id ?? '',
-      traceparent: isTraceparent(event.traceparent) ? event.traceparent : newTraceparent(),
+      correlationId: '',
+      traceparent: traced ? event.traceparent! : newTraceparent(),
     };
-    if (!metadata.correlationId) metadata.correlationId = metadata.id;
+    metadata.correlationId = event.correlationId ?? metadata.id;
     if (event.causationId) metadata.causationId = event.causationId;
-    if (event.tracestate && isTraceparent(event.traceparent)) metadata.tracestate = event.tracestate;
+    if (event.tracestate && traced) metadata.tracestate = event.tracestate;
     const message: Message = { key: event.subject, value: registry.encode(schemaId, type, event.data), headers: toHeaders(metadata) };
-    message.partition = partitioner({ topic, partitionMetadata: await partitionsOf(topic), message });
+    message.partition = partitioner({ topic, partitionMetadata: partitions, message });
     return { topic, message, eventId: metadata.id };
+  }
+
+  async function prepareAll(events: DomainEvent[]): Promise<Prepared[]> {
+    const types = [...new Set(events.map((event) => event.type))];
+    const targets = new Map(await Promise.all(types.map(async (eventType) => [eventType, await target(eventType)] as const)));
+    return events.map((event) => prepare(event, targets.get(event.type)!));
   }
 
   async function ensureConnected() {
@@ -153,9 +177,10 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
 
   async function publishBatch(events: DomainEvent[]): Promise<PublishResult[]> {
     if (events.length === 0) return [];
+    for (const event of events) validate(event);
     try {
       await ensureConnected();
-      const prepared = await Promise.all(events.map(prepare));
+      const prepared = await prepareAll(events);
       return await send(prepared);
     } catch (error) {
       if (isThalwegError(error)) throw error;

@@ -28,6 +28,14 @@ export interface PostgresStoreOptions {
   handler: PostgresHandler;
 }
 
+/** Aborts the fast path of a batch: a rejected event needs the savepoint path. */
+class RetryIsolated extends Error {}
+
+/** An event's own fault: a handler's ThalwegError or a data/constraint error from PostgreSQL. */
+function isRejection(error: unknown): boolean {
+  return isThalwegError(error) || isPermanentPostgresError(error);
+}
+
 function rejection(error: unknown): ThalwegError {
   if (isThalwegError(error)) return error;
   return new ThalwegError('THALWEG_EVENT_REJECTED', (error as Error).message, { cause: error });
@@ -36,8 +44,8 @@ function rejection(error: unknown): ThalwegError {
 /**
  * Applies a partition batch and the group's next offset in one transaction, so a batch is
  * either wholly projected with its offset or not at all. Records below the stored offset were
- * applied before and are skipped: redelivery changes nothing. Each event runs under a savepoint,
- * so a rejected event is rolled back alone and dead-lettered while the rest commit.
+ * applied before and are skipped: redelivery changes nothing. A rejected event is rolled back
+ * alone (the batch is redone with a savepoint per event) and dead-lettered while the rest commit.
  */
 export function createPostgresStore({ pool, handler }: PostgresStoreOptions): ProjectionStore & { init(): Promise<void> } {
   async function lockOffset(client: pg.PoolClient, batch: PartitionBatch): Promise<bigint> {
@@ -54,18 +62,72 @@ export function createPostgresStore({ pool, handler }: PostgresStoreOptions): Pr
     return BigInt(rows[0]!.next_offset);
   }
 
-  async function applyEvent(client: pg.PoolClient, operations: SqlOperation[]): Promise<void> {
+  /** Runs one event's statements; an unexpected row count rejects the event. */
+  async function runOperations(client: pg.PoolClient, operations: SqlOperation[]): Promise<void> {
+    for (const { text, values, expect } of operations) {
+      const result = await client.query(text, values);
+      if (expect && result.rowCount !== expect.rowCount) throw new ThalwegError('THALWEG_EVENT_REJECTED', expect.otherwise);
+    }
+  }
+
+  async function isolated(client: pg.PoolClient, operations: SqlOperation[]): Promise<void> {
     await client.query('SAVEPOINT thalweg_event');
     try {
-      for (const { text, values, expect } of operations) {
-        const result = await client.query(text, values);
-        if (expect && result.rowCount !== expect.rowCount) throw new ThalwegError('THALWEG_EVENT_REJECTED', expect.otherwise);
-      }
+      await runOperations(client, operations);
       await client.query('RELEASE SAVEPOINT thalweg_event');
     } catch (error) {
-      if (isThalwegError(error) || isPermanentPostgresError(error)) await client.query('ROLLBACK TO SAVEPOINT thalweg_event');
+      if (isRejection(error)) await client.query('ROLLBACK TO SAVEPOINT thalweg_event');
       throw error;
     }
+  }
+
+  /**
+   * One attempt at the batch inside an open transaction. The fast path runs events without
+   * savepoints (one round trip per statement); the first rejection aborts it with
+   * RetryIsolated, and the batch is applied again with a savepoint per event, so only the
+   * rejected events are rolled back.
+   */
+  async function applyRecords(client: pg.PoolClient, batch: PartitionBatch, applied: bigint, withSavepoints: boolean) {
+    const rejected: RejectedRecord[] = [];
+    let count = 0;
+    for (const record of batch.records) {
+      if (BigInt(record.offset) < applied) continue;
+      if (record.failure) {
+        rejected.push({ offset: record.offset, message: record.message, error: record.failure });
+        continue;
+      }
+      let operations: SqlOperation[];
+      try {
+        // The handler is pure: whatever it throws, it would throw again, so the event is rejected.
+        operations = handler(record.event);
+      } catch (error) {
+        rejected.push({ offset: record.offset, message: record.message, error: rejection(error) });
+        continue;
+      }
+      try {
+        if (withSavepoints) await isolated(client, operations);
+        else await runOperations(client, operations);
+        count += 1;
+      } catch (error) {
+        if (!isRejection(error)) throw error;
+        if (!withSavepoints) throw new RetryIsolated();
+        rejected.push({ offset: record.offset, message: record.message, error: rejection(error) });
+      }
+    }
+    return { rejected, count };
+  }
+
+  async function attempt(client: pg.PoolClient, batch: PartitionBatch, withSavepoints: boolean): Promise<ApplyResult> {
+    await client.query('BEGIN');
+    const applied = await lockOffset(client, batch);
+    const { rejected, count } = await applyRecords(client, batch, applied, withSavepoints);
+    await batch.deadLetter(rejected);
+    await client.query(
+      'UPDATE projection_offsets SET next_offset = $4, updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3',
+      [batch.group, batch.topic, batch.partition, batch.nextOffset],
+    );
+    await client.query('COMMIT');
+    return { applied: count, rejected: rejected.length };
   }
 
   return {
@@ -93,39 +155,13 @@ export function createPostgresStore({ pool, handler }: PostgresStoreOptions): Pr
       }
       let broken = false;
       try {
-        await client.query('BEGIN');
-        const applied = await lockOffset(client, batch);
-        const rejected: RejectedRecord[] = [];
-        let count = 0;
-        for (const record of batch.records) {
-          if (BigInt(record.offset) < applied) continue;
-          if (record.failure) {
-            rejected.push({ offset: record.offset, message: record.message, error: record.failure });
-            continue;
-          }
-          let operations: SqlOperation[];
-          try {
-            // The handler is pure: whatever it throws, it would throw again, so the event is rejected.
-            operations = handler(record.event);
-          } catch (error) {
-            rejected.push({ offset: record.offset, message: record.message, error: rejection(error) });
-            continue;
-          }
-          try {
-            await applyEvent(client, operations);
-            count += 1;
-          } catch (error) {
-            if (!isThalwegError(error) && !isPermanentPostgresError(error)) throw error;
-            rejected.push({ offset: record.offset, message: record.message, error: rejection(error) });
-          }
+        try {
+          return await attempt(client, batch, false);
+        } catch (error) {
+          if (!(error instanceof RetryIsolated)) throw error;
+          await client.query('ROLLBACK');
+          return await attempt(client, batch, true);
         }
-        await batch.deadLetter(rejected);
-        await client.query(
-          'UPDATE projection_offsets SET next_offset = $4, updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3',
-          [batch.group, batch.topic, batch.partition, batch.nextOffset],
-        );
-        await client.query('COMMIT');
-        return { applied: count, rejected: rejected.length };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
           broken = true;

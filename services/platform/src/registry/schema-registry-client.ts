@@ -86,30 +86,42 @@ export function createSchemaRegistryClient({ url, requestTimeout = 5_000 }: Sche
     }
   });
 
-  const readerTypes = memoise(async (schema: string) => parseAvroSchema(JSON.parse(schema) as avro.Schema));
-  const resolvers = new Map<string, avro.Resolver>();
+  const idsBySchema = new WeakMap<object, Map<string, Promise<number>>>();
+  const resolvers = new WeakMap<object, Map<number, { reader: avro.Type; resolver: avro.Resolver }>>();
 
-  /** A resolver reads data written with the writer schema as the reader schema (Avro schema resolution). */
-  async function resolverFor(schemaId: number, writer: avro.Type, readerSchema: avro.Schema): Promise<{ reader: avro.Type; resolver: avro.Resolver }> {
-    const readerKey = JSON.stringify(readerSchema);
-    const reader = await readerTypes(readerKey);
-    const key = `${schemaId}\u0000${readerKey}`;
-    let resolver = resolvers.get(key);
-    if (!resolver) {
+  /**
+   * A resolver reads data written with the writer schema as the reader schema (Avro schema
+   * resolution). Cached per reader schema object and writer id, so the hot path never serialises.
+   */
+  function resolverFor(schemaId: number, writer: avro.Type, readerSchema: avro.Schema): { reader: avro.Type; resolver: avro.Resolver } {
+    let byWriter = resolvers.get(readerSchema as object);
+    if (!byWriter) resolvers.set(readerSchema as object, (byWriter = new Map()));
+    let entry = byWriter.get(schemaId);
+    if (!entry) {
+      const reader = parseAvroSchema(readerSchema);
       try {
-        resolver = reader.createResolver(writer);
+        entry = { reader, resolver: reader.createResolver(writer) };
       } catch (error) {
         throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', `schema id ${schemaId} cannot be read as ${String(reader.name)}: ${(error as Error).message}`, { cause: error, details: { schemaId } });
       }
-      resolvers.set(key, resolver);
+      byWriter.set(schemaId, entry);
     }
-    return { reader, resolver };
+    return entry;
   }
 
   return {
     /** The registry id of `schema` under `subject`; THALWEG_SCHEMA_NOT_FOUND when not registered there. */
     idFor(subject: string, schema: avro.Schema): Promise<number> {
-      return lookUpId(JSON.stringify([subject, JSON.stringify(schema)]));
+      // Keyed by the schema object first: serialising the schema on every publish costs more than the rest of the event.
+      let bySubject = idsBySchema.get(schema as object);
+      if (!bySubject) idsBySchema.set(schema as object, (bySubject = new Map()));
+      let pending = bySubject.get(subject);
+      if (!pending) {
+        pending = lookUpId(JSON.stringify([subject, JSON.stringify(schema)]));
+        pending.catch(() => bySubject.delete(subject));
+        bySubject.set(subject, pending);
+      }
+      return pending;
     },
 
     /** Encodes with an already-validated Avro type; no registry round trip. */
@@ -130,7 +142,7 @@ export function createSchemaRegistryClient({ url, requestTimeout = 5_000 }: Sche
       const body = buffer.subarray(WIRE_HEADER_LENGTH);
       try {
         if (!readerSchema) return { schemaId, writerType: writer.name, payload: writer.fromBuffer(body) as Record<string, unknown> };
-        const { reader, resolver } = await resolverFor(schemaId, writer, readerSchema);
+        const { reader, resolver } = resolverFor(schemaId, writer, readerSchema);
         return { schemaId, writerType: writer.name, payload: reader.fromBuffer(body, resolver) as Record<string, unknown> };
       } catch (error) {
         if (error instanceof ThalwegError) throw error;
