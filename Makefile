@@ -10,6 +10,8 @@ E2E_TESTS = $(shell $(call FIND_TESTS,*.e2e.test.ts))
 STACK := bash compose/native/stack.sh
 SERVICES := bash compose/native/services.sh
 THALWEG := services/cli/bin/thalweg
+# Tests, the CLI and the benchmark connect where the stack says it listens (THALWEG_PORT_OFFSET moves it).
+STACK_ENV := set -a; f="$${THALWEG_HOME:-.thalweg}/stack.env"; [ ! -f "$$f" ] || . "$$f"; set +a;
 
 .PHONY: help up down status reset deps stack check test test-unit test-int test-e2e bench
 
@@ -41,8 +43,8 @@ reset: ## stop and wipe the stack's data (downloads are kept)
 
 stack: deps ## start the native stack and apply topics and schemas (what the tests need)
 	$(STACK) up
-	$(THALWEG) topics apply
-	$(THALWEG) schemas register
+	$(STACK_ENV) $(THALWEG) topics apply
+	$(STACK_ENV) $(THALWEG) schemas register
 
 check: deps ## typecheck, offline schema compatibility, generated types up to date
 	npx tsc -b
@@ -53,12 +55,12 @@ test-unit: deps ## unit tests (no I/O)
 	$(NODE_TEST) $(UNIT_TESTS)
 
 test-int: stack ## integration tests against the real native stack
-	$(NODE_TEST) $(INT_TESTS)
+	$(STACK_ENV) $(NODE_TEST) $(INT_TESTS)
 
 test-e2e: stack ## end-to-end tests through the service processes and their HTTP APIs
-	$(NODE_TEST) $(E2E_TESTS)
+	$(STACK_ENV) $(NODE_TEST) $(E2E_TESTS)
 
 test: check test-unit test-int test-e2e ## the whole suite; sets up what it needs
 
 bench: stack ## producer SDK and projection throughput; see docs/benchmarks.md
-	node --import tsx bench/run.ts
+	$(STACK_ENV) node --import tsx bench/run.ts

@@ -10,7 +10,7 @@ import { uniqueName, waitFor } from '@thalweg/platform/testing';
 
 const run = promisify(execFile);
 const stackScript = new URL('./stack.sh', import.meta.url).pathname;
-const PORT_OFFSET = 1_000; // beside the stack the other tests use
+const PORT_OFFSET = Number(process.env.THALWEG_PORT_OFFSET ?? 0) + 1_000; // beside the stack the other tests use
 
 // BROKERS=3 is the mode in which brokers are stopped and restarted; it must start cleanly with
 // RF 3 / min ISR 2 and keep acknowledged writes flowing with one broker down.
