@@ -33,9 +33,20 @@ ensure_node_modules() {
   fi
 }
 
+# The stack's connection settings (written by stack.sh up), so a port offset moves the services too.
+load_stack_env() {
+  local env_file="$THALWEG_HOME/stack.env"
+  [ -f "$env_file" ] || die "$env_file is missing: run stack.sh up first"
+  set -a
+  # shellcheck source=/dev/null
+  . "$env_file"
+  set +a
+}
+
 cmd_up() {
   take_lock
   ensure_node_modules
+  load_stack_env
   log "applying topics and registering schemas"
   thalweg_cli topics apply
   thalweg_cli schemas register
@@ -46,7 +57,12 @@ cmd_up() {
       continue
     fi
     log "starting $service on port $(service_port "$service")"
-    spawn "$service" env THALWEG_PORT="$(service_port "$service")" node --import tsx "$REPO_ROOT/services/$service/src/main.ts"
+    # Only the settings the services read: an unknown THALWEG_ variable stops a service at start-up.
+    spawn "$service" env -i PATH="$PATH" HOME="${HOME:-/root}" \
+      THALWEG_PORT="$(service_port "$service")" \
+      THALWEG_KAFKA_BROKERS="$THALWEG_KAFKA_BROKERS" THALWEG_REGISTRY_URL="$THALWEG_REGISTRY_URL" \
+      THALWEG_DATABASE_URL="$THALWEG_DATABASE_URL" THALWEG_REDIS_URL="$THALWEG_REDIS_URL" \
+      node --import tsx "$REPO_ROOT/services/$service/src/main.ts"
   done
   for service in "${SERVICES[@]}"; do
     url="http://127.0.0.1:$(service_port "$service")/readyz"

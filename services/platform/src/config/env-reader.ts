@@ -1,4 +1,5 @@
 import { ThalwegError } from '../errors/index.ts';
+import { knownVariables } from './known-variables.ts';
 
 /** How one environment variable is read: its parser and default. */
 export interface Setting<T> {
@@ -67,16 +68,17 @@ export function oneOf<T extends string>(
 }
 
 /**
- * Reads the settings once, at the entry point. Every variable starting with `THALWEG_` must be
- * one of the settings (a typo fails at start-up instead of being ignored), every value must parse,
- * and a setting without default must be present.
+ * Reads the settings once, at the entry point. A `THALWEG_` variable that no Thalweg service
+ * knows fails (a typo is not ignored), every value must parse, and a setting without default
+ * must be present. Variables other services read are allowed, so one environment serves all.
  */
 export function readConfig<S extends Record<string, Setting<unknown>>>(
   settings: S,
   env: NodeJS.ProcessEnv = process.env,
-  { prefix = 'THALWEG_', allow = [] as string[] } = {},
+  { prefix = 'THALWEG_', known = knownVariables } = {},
 ): Values<S> {
-  const known = new Set([...Object.values(settings).map((setting) => setting.variable), ...allow]);
+  const undocumented = Object.values(settings).filter((setting) => setting.variable.startsWith(prefix) && !known.has(setting.variable));
+  if (undocumented.length > 0) throw new Error(`readConfig: ${undocumented[0]!.variable} is not in the known variables (config/known-variables.ts, .env.example)`);
   const unknown = Object.keys(env).filter((key) => key.startsWith(prefix) && !known.has(key));
   if (unknown.length > 0) fail(unknown[0]!, `unknown variable (known: ${[...known].sort().join(', ')})`);
   const values: Record<string, unknown> = {};
