@@ -1,4 +1,4 @@
-const problem = { $ref: '#/components/responses/Problem' };
+import { problemOpenapiComponents, problemResponse as problem } from '@thalweg/platform/http';
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -80,22 +80,8 @@ export const commandApiOpenapi = {
           position: { type: 'object', properties: { topic: { type: 'string' }, partition: { type: 'integer' }, offset: { type: 'string' } } },
         },
       },
-      Problem: {
-        type: 'object',
-        description: 'RFC 9457 problem details.',
-        required: ['type', 'title', 'status', 'code'],
-        properties: {
-          type: { type: 'string', format: 'uri' },
-          title: { type: 'string' },
-          status: { type: 'integer' },
-          detail: { type: 'string' },
-          code: { type: 'string' },
-          errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-        },
-      },
+      ...problemOpenapiComponents.schemas,
     },
-    responses: {
-      Problem: { description: 'A problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
-    },
+    responses: problemOpenapiComponents.responses,
   },
 } as const;

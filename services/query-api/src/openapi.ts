@@ -1,4 +1,4 @@
-const problem = { $ref: '#/components/responses/Problem' };
+import { problemOpenapiComponents, problemResponse as problem } from '@thalweg/platform/http';
 const walletId = { name: 'walletId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const consistencyToken = {
   name: 'Consistency-Token',
@@ -76,14 +76,8 @@ export const queryApiOpenapi = {
         type: 'object',
         properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Entry' } }, nextCursor: { type: ['string', 'null'] } },
       },
-      Problem: {
-        type: 'object',
-        description: 'RFC 9457 problem details.',
-        properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' } },
-      },
+      ...problemOpenapiComponents.schemas,
     },
-    responses: {
-      Problem: { description: 'A problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
-    },
+    responses: problemOpenapiComponents.responses,
   },
 } as const;

@@ -6,3 +6,4 @@ export { parseFields } from './body-validation.ts';
 export type { FieldRule } from './body-validation.ts';
 export { createIdempotency } from './idempotency.ts';
 export type { Idempotency, IdempotentResponse } from './idempotency.ts';
+export { problemOpenapiComponents, problemResponse } from './openapi-problem.ts';
