@@ -631,14 +631,14 @@ describe('Thalweg services read their compose environment', () => {
     });
   }
 
-  it('notices a variable the service does not read', async (t) => {
+  it('notices a THALWEG_ variable no service reads (a typo)', async (t) => {
     const loadConfig = await configReader('query-api');
     if (typeof loadConfig === 'string') {
       t.skip(loadConfig);
       return;
     }
-    const env = { ...thalwegEnv(services(compose)['query-api']!), THALWEG_KAFKA_BROKERS: 'kafka-1:19092' };
-    assert.throws(() => loadConfig(env), /THALWEG_KAFKA_BROKERS/);
+    const env = { ...thalwegEnv(services(compose)['query-api']!), THALWEG_KAFKA_BROKRS: 'kafka-1:19092' };
+    assert.throws(() => loadConfig(env), /THALWEG_KAFKA_BROKRS/);
   });
 });
 
