@@ -1,0 +1,143 @@
+# shellcheck shell=bash
+# Open Policy Agent, built from the Go module proxy with `go install` (OPA
+# publishes no Debian package and no Maven artifact). Serves the Rego policies
+# in <repo>/policies on 127.0.0.1:8181 and reloads them when they change.
+#
+# The first build compiles OPA from source: a few minutes on two cores. Go's
+# module and build caches stay where Go keeps them by default (~/go/pkg/mod,
+# ~/.cache/go-build), so a rebuild after wiping THALWEG_CACHE is much faster.
+# Without a Go toolchain new enough for OPA, the toolchain itself is fetched
+# from the module proxy (it is the Go module golang.org/toolchain).
+
+OPA_VERSION="${OPA_VERSION:-v1.22.2}"
+OPA_DIST="$THALWEG_CACHE/opa-$OPA_VERSION"
+OPA_BIN="$OPA_DIST/bin/opa"
+OPA_POLICIES="$REPO_ROOT/policies"
+# The Go release OPA's go.mod asks for; fetched only when no usable go exists.
+OPA_GO_TOOLCHAIN="${OPA_GO_TOOLCHAIN:-1.26.0}"
+
+opa_port()  { port 8181; }
+opa_ports() { opa_port; }
+opa_url()   { echo "http://127.0.0.1:$(opa_port)"; }
+opa_match() { echo "run --server --addr 127.0.0.1:$(opa_port)"; }
+opa_ready_timeout() { echo 30; }
+
+# _opa_installed: the binary exists and reports the pinned version (a build
+# killed half way leaves a file that fails this and is rebuilt).
+_opa_installed() {
+  [ -x "$OPA_BIN" ] && "$OPA_BIN" version 2>/dev/null | grep -qx "Version: ${OPA_VERSION#v}"
+}
+
+# _opa_go: print a go binary able to build OPA. Go 1.21+ fetches a newer
+# toolchain by itself when go.mod asks for one (GOTOOLCHAIN=auto); anything
+# older, or no go at all, gets a toolchain from the module proxy.
+_opa_go() {
+  local v minor
+  if have go; then
+    v="$(go env GOVERSION 2>/dev/null || true)"          # e.g. go1.26.8
+    minor="$(sed -n 's/^go1\.\([0-9][0-9]*\).*/\1/p' <<<"$v")"
+    if [ -n "$minor" ] && [ "$minor" -ge 21 ]; then command -v go; return 0; fi
+    log "go ${v:-?} is too old to build OPA; using a toolchain from the module proxy"
+  fi
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;;
+    *) die "no Go toolchain for $(uname -m); install Go 1.21+ by hand" ;;
+  esac
+  local mod="v0.0.1-go$OPA_GO_TOOLCHAIN.linux-$arch"
+  local dir="$THALWEG_CACHE/go-toolchain-$OPA_GO_TOOLCHAIN"
+  if [ ! -x "$dir/bin/go" ]; then
+    have curl || apt_install curl
+    have unzip || apt_install unzip
+    local proxy="${GOPROXY:-https://proxy.golang.org}"
+    proxy="${proxy%%,*}"; proxy="${proxy%%|*}"
+    [[ "$proxy" == http* ]] || proxy=https://proxy.golang.org
+    local zip="$THALWEG_CACHE/downloads/golang-toolchain-$mod.zip"
+    mkdir -p "$THALWEG_CACHE/downloads"
+    log "fetching golang.org/toolchain@$mod from $proxy"
+    curl -fsSL --retry 3 -o "$zip.part" "$proxy/golang.org/toolchain/@v/$mod.zip" \
+      || die "could not download the Go toolchain from $proxy"
+    mv -f "$zip.part" "$zip"
+    rm -rf "$dir" "$dir.tmp"
+    mkdir -p "$dir.tmp"
+    unzip -q "$zip" -d "$dir.tmp"
+    mv "$dir.tmp/golang.org/toolchain@$mod" "$dir"
+    rm -rf "$dir.tmp" "$zip"
+  fi
+  echo "$dir/bin/go"
+}
+
+# _opa_build: `go install` into OPA_DIST/bin, logging progress every 20 s.
+_opa_build() {
+  local go buildlog="$OPA_DIST/build.log" t0=$SECONDS pid rc=0 n
+  go="$(_opa_go)"
+  mkdir -p "$OPA_DIST"
+  log "building OPA $OPA_VERSION from the Go module proxy with $("$go" env GOVERSION) (a few minutes the first time; log: $buildlog)"
+  # CGO off: a static binary, and no C compiler needed on a fresh machine.
+  # -v prints each package as it is compiled, which is the progress shown below.
+  GOBIN="$OPA_DIST/bin" CGO_ENABLED=0 \
+    "$go" install -v "github.com/open-policy-agent/opa@$OPA_VERSION" >"$buildlog" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null || break
+    n="$(grep -cv '^go: downloading' "$buildlog" 2>/dev/null || true)"
+    log "still building OPA ($(( SECONDS - t0 ))s, ${n:-0} packages compiled, $(grep -c '^go: downloading' "$buildlog" 2>/dev/null || true) modules downloaded)"
+  done
+  wait "$pid" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    tail -n 30 "$buildlog" >&2
+    die "building OPA $OPA_VERSION failed (log: $buildlog)"
+  fi
+  _opa_installed || die "built $OPA_BIN but it does not report version ${OPA_VERSION#v}"
+  log "built OPA $OPA_VERSION in $(( SECONDS - t0 ))s"
+}
+
+opa_install() {
+  _opa_installed && return 0
+  mkdir -p "$OPA_DIST"
+  # `stack.sh run opa` takes no stack lock: two first runs must not build twice.
+  local lock
+  exec {lock}>"$OPA_DIST/.build.lock"
+  flock "$lock"
+  _opa_installed || _opa_build
+  exec {lock}>&-
+}
+
+# Tests (*_test.rego) are not served: they belong to `opa test`, and loaded into
+# the server they would be evaluated by any read of a parent document.
+# Every service asks OPA on every request: access logs are written at debug
+# level, below the info level kept. No version check (it calls GitHub, which a
+# CI host may not reach).
+opa_start() {
+  [ -d "$OPA_POLICIES" ] || die "no policies directory at $OPA_POLICIES"
+  spawn opa "$OPA_BIN" run --server --addr "127.0.0.1:$(opa_port)" \
+    --log-level info --log-level-request debug --log-format json --skip-version-check \
+    --ignore '*_test.rego' --ignore '.*' \
+    --watch "$OPA_POLICIES"
+}
+
+# Ready: the server answers /health (which it does only after loading and
+# compiling the policies) and the authorization decision is defined.
+opa_ready() {
+  http_ok "$(opa_url)/health?bundles" || return 1
+  curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' -d '{"input":{}}' \
+      "$(opa_url)/v1/data/thalweg/authz/decision" 2>/dev/null | grep -q '"result"'
+}
+
+opa_endpoints() {
+  printf '  %-12s %s  (OPA %s, policies %s, reloaded on change)\n' opa \
+    "$(opa_url)" "$OPA_VERSION" "$OPA_POLICIES"
+}
+
+opa_env() {
+  echo "THALWEG_OPA_URL=$(opa_url)"
+  echo "OPA_URL=$(opa_url)"
+}
+
+opa_tools() { echo opa; }
+
+# stack.sh run opa [args...]: the OPA CLI, e.g. `run opa test policies/ -v`.
+tool_opa() {
+  "$OPA_BIN" "$@"
+}
