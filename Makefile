@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-NODE_TEST := node --import tsx --test --test-reporter=spec
+# --test-force-exit: a client a failed test left open must not hold the run until CI's limit.
+NODE_TEST := node --import tsx --test --test-reporter=spec --test-force-exit
 FIND_TESTS = find services tests compose -name '$(1)' -not -path '*/node_modules/*' | sort
 UNIT_TESTS = $(shell find services compose -name '*.test.ts' -not -name '*.int.test.ts' -not -name '*.e2e.test.ts' -not -path '*/node_modules/*' | sort)
 INT_TESTS = $(shell $(call FIND_TESTS,*.int.test.ts))

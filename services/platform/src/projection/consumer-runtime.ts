@@ -187,8 +187,9 @@ export function createProjector({
       running = false;
       for (const timer of resumeTimers) clearTimeout(timer);
       resumeTimers.clear();
-      await consumer.disconnect();
-      await producer.disconnect();
+      // Both are closed even when one fails: a half-closed projector would keep the process alive.
+      const results = await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+      for (const result of results) if (result.status === 'rejected') log.warn('error while stopping', { error: result.reason });
       log.info('projector stopped');
     },
     status(): ProjectorStatus {
