@@ -187,9 +187,10 @@ export function createProjector({
       running = false;
       for (const timer of resumeTimers) clearTimeout(timer);
       resumeTimers.clear();
-      // Both are closed even when one fails: a half-closed projector would keep the process alive.
-      const results = await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
-      for (const result of results) if (result.status === 'rejected') log.warn('error while stopping', { error: result.reason });
+      // The consumer first (it waits for the batch in progress, which may still send dead letters),
+      // then the producer, even when the first fails: a half-closed projector keeps the process alive.
+      await consumer.disconnect().catch((error: unknown) => log.warn('error while leaving the group', { error }));
+      await producer.disconnect().catch((error: unknown) => log.warn('error while closing the producer', { error }));
       log.info('projector stopped');
     },
     status(): ProjectorStatus {
