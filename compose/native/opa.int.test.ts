@@ -10,7 +10,7 @@ import { waitFor } from '@thalweg/platform/testing';
 const run = promisify(execFile);
 const stackScript = fileURLToPath(new URL('./stack.sh', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const OPA_URL = process.env.THALWEG_OPA_URL ?? `http://127.0.0.1:${8181 + Number(process.env.THALWEG_PORT_OFFSET ?? 0)}`;
+const OPA_URL = process.env.THALWEG_OPA_URL || `http://127.0.0.1:${8181 + Number(process.env.THALWEG_PORT_OFFSET ?? 0)}`;
 
 type Decision = { allow: boolean; reason: string; cross_tenant: boolean };
 type Scope = { allow: boolean; tenants: string[]; reason: string };
