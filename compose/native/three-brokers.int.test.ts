@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createKafka } from '@thalweg/platform/kafka';
-import { uniqueName, waitFor } from '@thalweg/platform/testing';
+import { uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
 
 const run = promisify(execFile);
 const stackScript = new URL('./stack.sh', import.meta.url).pathname;
@@ -18,7 +18,7 @@ test('BROKERS=3 starts a three-node quorum that keeps producing with one broker 
   const home = mkdtempSync(join(tmpdir(), 'thalweg-3-'));
   const env = { ...process.env, THALWEG_HOME: home, THALWEG_PORT_OFFSET: String(PORT_OFFSET), BROKERS: '3' };
   const stack = (...args: string[]) => run('bash', [stackScript, ...args], { env, maxBuffer: 10_000_000 });
-  t.after(async () => {
+  onCleanup(t, async () => {
     await stack('down').catch(() => {});
     rmSync(home, { recursive: true, force: true });
   });
@@ -28,7 +28,7 @@ test('BROKERS=3 starts a three-node quorum that keeps producing with one broker 
   const kafka = createKafka({ brokers, clientId: 'three-brokers-test' });
   const admin = kafka.admin();
   await admin.connect();
-  t.after(() => admin.disconnect());
+  onCleanup(t, () => admin.disconnect());
   assert.equal((await admin.describeCluster()).brokers.length, 3);
   const topic = uniqueName('rf3');
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
@@ -39,7 +39,7 @@ test('BROKERS=3 starts a three-node quorum that keeps producing with one broker 
   await waitFor(async () => (await isrSizes()).every((size) => size === 2), { timeout: 60_000, description: 'ISR shrinks to 2' });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  t.after(() => producer.disconnect());
+  onCleanup(t, () => producer.disconnect());
   const written = await producer.send({ topic, acks: -1, messages: Array.from({ length: 9 }, (_, index) => ({ key: `k${index}`, value: `v${index}` })) });
   assert.ok(written.every((entry) => entry.errorCode === 0), 'acks=all writes succeed with min ISR 2 of 3');
 

@@ -6,7 +6,7 @@ import { createPublisher } from '@thalweg/platform/events';
 import { createPostgresStore, deadLetterHeaders, type ProjectionRecord, type ProjectionStore } from '@thalweg/platform/projection';
 import { createSchemaRegistryClient } from '@thalweg/platform/registry';
 import { loadSchemaCatalog } from '@thalweg/platform/schemas';
-import { createTestDatabase, createTestTopic, readTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { createTestDatabase, createTestTopic, readTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
 import { deadLetterTopicName } from '@thalweg/platform/topics';
 import { ledgerProjection } from './ledger-projection.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
@@ -26,7 +26,7 @@ async function ledgerFixture(t: TestContext) {
   const database = await createTestDatabase(t, 'ledger');
   const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
   const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/test' });
-  t.after(() => publisher.disconnect());
+  onCleanup(t, () => publisher.disconnect());
   const tenant = 'acme';
   const walletId = crypto.randomUUID();
   const at = new Date('2026-01-01T00:00:00Z');
@@ -49,7 +49,7 @@ async function ledgerFixture(t: TestContext) {
       retry: { initial: 100, max: 1_000 },
       ...options,
     });
-    t.after(() => projector.stop());
+    onCleanup(t, () => projector.stop());
     await projector.start();
     return projector;
   };
@@ -123,7 +123,7 @@ test('a poison message and a rejected event go to the dead letter topic while th
   const opened = await fixture.events.open();
   const producer = fixture.kafka.producer();
   await producer.connect();
-  t.after(() => producer.disconnect());
+  onCleanup(t, () => producer.disconnect());
   const [poison] = await producer.send({ topic: fixture.topic, acks: -1, messages: [{ key: fixture.walletId, value: Buffer.from('not avro at all'), partition: opened.partition }] });
   const rejected = await fixture.events.debit(1_000); // more than the balance
   await fixture.events.credit(250);
@@ -157,9 +157,9 @@ test('a store outage pauses the partition and resumes without losing or dead-let
 
   const admin = new pg.Client({ connectionString: testStack.databaseUrl });
   await admin.connect();
-  t.after(() => admin.end());
+  onCleanup(t, () => admin.end());
   await admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS false`);
-  t.after(() => admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`).catch(() => {}));
+  onCleanup(t, () => admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`).catch(() => {}));
   await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [fixture.database.name]);
 
   for (const amount of [10, 20, 30, 40, 50]) await fixture.events.credit(amount);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type avro from 'avsc';
 import confluentRegistry from '@kafkajs/confluent-schema-registry';
 import { parseAvroSchema, createSchemaRegistryClient } from '../registry/index.ts';
-import { createTestTopic, readTopic, registerTestSchemas, testAdmin, testKafka, testStack } from '../testing/index.ts';
+import { createTestTopic, readTopic, registerTestSchemas, testAdmin, testKafka, testStack, onCleanup } from '../testing/index.ts';
 import { createPublisher } from './publisher.ts';
 
 const sampleSchema = {
@@ -31,7 +31,7 @@ async function setup(t: import('node:test').TestContext, { register = true } = {
     topics: { topicForEventType: () => ({ name: topic }) },
     source: '/thalweg/test',
   });
-  t.after(() => publisher.disconnect());
+  onCleanup(t, () => publisher.disconnect());
   return { kafka, topic, ids, registry, publisher };
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestTopic, readTopic, testAdmin, testKafka, uniqueName, waitFor } from '../testing/index.ts';
+import { createTestTopic, readTopic, testAdmin, testKafka, uniqueName, waitFor, onCleanup } from '../testing/index.ts';
 
 // KafkaJS 2.2.4 predates Kafka 4, which dropped old protocol versions (KIP-896). These tests prove
 // every API Thalweg relies on still negotiates with the broker the stack runs.
@@ -24,7 +24,7 @@ test('idempotent produce with acks=all, group consume, offset commit and fetch w
   const topic = await createTestTopic(t, admin, { prefix: 'compat', partitions: 3 });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  t.after(() => producer.disconnect());
+  onCleanup(t, () => producer.disconnect());
   const sent = await producer.send({ topic, acks: -1, messages: Array.from({ length: 30 }, (_, index) => ({ key: `k${index % 5}`, value: `v${index}` })) });
   assert.ok(sent.every((entry) => entry.errorCode === 0));
 
@@ -33,7 +33,7 @@ test('idempotent produce with acks=all, group consume, offset commit and fetch w
 
   const groupId = uniqueName('compat-group');
   const consumer = kafka.consumer({ groupId });
-  t.after(() => consumer.disconnect());
+  onCleanup(t, () => consumer.disconnect());
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;

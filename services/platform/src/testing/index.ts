@@ -4,3 +4,4 @@ export { testStack, testKafka, testAdmin, createTestTopic, createTestDatabase, r
 export { registerTestSchemas } from './registry-fixtures.ts';
 export { startServiceProcess, freePort } from './service-process.ts';
 export type { ServiceProcess } from './service-process.ts';
+export { onCleanup } from './cleanup.ts';

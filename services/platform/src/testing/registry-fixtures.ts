@@ -1,4 +1,5 @@
 import type { TestContext } from 'node:test';
+import { onCleanup } from './cleanup.ts';
 import { testStack } from './test-stack.ts';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -23,7 +24,7 @@ export async function registerTestSchemas(
     });
     if (!response.ok) throw new Error(`registering ${subject}: ${response.status} ${await response.text()}`);
     ids.set(fullName, ((await response.json()) as { id: number }).id);
-    t.after(async () => {
+    onCleanup(t, async () => {
       await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}`, { method: 'DELETE' }).catch(() => {});
       await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}?permanent=true`, { method: 'DELETE' }).catch(() => {});
     });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { onCleanup } from './cleanup.ts';
 import { waitFor } from './wait-for.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -40,7 +41,7 @@ export async function startServiceProcess(t: TestContext, service: string, env: 
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit');
-  t.after(async () => {
+  onCleanup(t, async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
       await exited;

@@ -1,4 +1,5 @@
 import type { TestContext } from 'node:test';
+import { onCleanup } from './cleanup.ts';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import pg from 'pg';
 import { createKafka } from '../kafka/index.ts';
@@ -21,14 +22,14 @@ export function testKafka(clientId = uniqueName('test-client')): Kafka {
 export async function testAdmin(t: TestContext, kafka: Kafka = testKafka()): Promise<Admin> {
   const admin = kafka.admin();
   await admin.connect();
-  t.after(() => admin.disconnect());
+  onCleanup(t, () => admin.disconnect());
   return admin;
 }
 
 /** Creates a topic of the test's own, deleted when the test ends. */
 export async function createTestTopic(t: TestContext, admin: Admin, { prefix = 'test', partitions = 3, name = uniqueName(prefix) } = {}): Promise<string> {
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }] });
-  t.after(() => admin.deleteTopics({ topics: [name] }).catch(() => {}));
+  onCleanup(t, () => admin.deleteTopics({ topics: [name] }).catch(() => {}));
   return name;
 }
 
@@ -43,7 +44,7 @@ export async function createTestDatabase(t: TestContext, prefix = 'test'): Promi
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 5, connectionTimeoutMillis: 2_000 });
   pool.on('error', () => {});
-  t.after(async () => {
+  onCleanup(t, async () => {
     await pool.end().catch(() => {});
     const dropper = new pg.Client({ connectionString: testStack.databaseUrl });
     await dropper.connect();
@@ -56,7 +57,7 @@ export async function createTestDatabase(t: TestContext, prefix = 'test'): Promi
 /** Reads a topic from the beginning until `count` records arrived (or fails at the deadline). */
 export async function readTopic(t: TestContext, kafka: Kafka, topic: string, count: number, { timeout = 30_000 } = {}): Promise<Array<KafkaMessage & { partition: number }>> {
   const consumer = kafka.consumer({ groupId: uniqueName('test-reader'), allowAutoTopicCreation: false });
-  t.after(() => consumer.disconnect());
+  onCleanup(t, () => consumer.disconnect());
   const received: Array<KafkaMessage & { partition: number }> = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
