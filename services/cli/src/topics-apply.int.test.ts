@@ -3,24 +3,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafka } from '@thalweg/platform/kafka';
-import { uniqueName, waitFor } from '@thalweg/platform/testing';
+import { deleteTopicsAtEnd, testAdmin, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { deadLetterTopicName } from '@thalweg/platform/topics';
 import { runThalweg, transcript } from './testing/run-thalweg.ts';
 
 /** kafkajs ConfigResourceTypes.TOPIC */
 const TOPIC_RESOURCE = 2;
-const brokers = (process.env.THALWEG_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
-/** An admin client; when the test ends it deletes the test's topics that exist, then disconnects. */
+/** An admin client, closed when the test ends after the test's topics that exist are deleted. */
 async function connectedAdmin(t: TestContext, topics: string[]) {
-  const admin = createKafka({ brokers, clientId: uniqueName('topics-it') }).admin();
-  await waitFor(() => admin.connect().then(() => true), { timeout: 60_000, description: 'Kafka reachable' });
-  t.after(async () => {
-    const existing = (await admin.listTopics()).filter((name) => topics.includes(name));
-    if (existing.length > 0) await admin.deleteTopics({ topics: existing });
-    await admin.disconnect();
-  });
+  const admin = await testAdmin(t);
+  deleteTopicsAtEnd(t, admin, topics);
   return admin;
 }
 

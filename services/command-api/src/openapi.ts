@@ -7,23 +7,16 @@ const idempotencyKey = {
   schema: { type: 'string', pattern: '^[\\w.:-]{1,255}$' },
 };
 const walletId = { name: 'walletId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const movementBody = {
+/** A required JSON body: an object with exactly these properties. */
+const jsonBody = (required: string[], properties: Record<string, unknown>) => ({
   required: true,
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['amountMinor', 'reference'],
-        properties: {
-          amountMinor: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Integer minor units (cents).' },
-          currency: { type: 'string', pattern: '^[A-Z]{3}$', description: "Optional; must equal the wallet's currency." },
-          reference: { type: 'string', minLength: 1, maxLength: 140 },
-        },
-      },
-    },
-  },
-};
+  content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required, properties } } },
+});
+const movementBody = jsonBody(['amountMinor', 'reference'], {
+  amountMinor: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Integer minor units (cents).' },
+  currency: { type: 'string', pattern: '^[A-Z]{3}$', description: "Optional; must equal the wallet's currency." },
+  reference: { type: 'string', minLength: 1, maxLength: 140 },
+});
 const acceptedResponse = {
   description: 'Accepted: the event is on Kafka. Read it back with the Consistency-Token header.',
   headers: { 'Consistency-Token': { schema: { type: 'string' } } },
@@ -40,23 +33,11 @@ export const commandApiOpenapi = {
       post: {
         operationId: 'openWallet',
         parameters: [idempotencyKey],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['ownerId', 'currency'],
-                properties: {
-                  walletId: { type: 'string', format: 'uuid', description: 'Optional client-chosen id.' },
-                  ownerId: { type: 'string', minLength: 1, maxLength: 128 },
-                  currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-                },
-              },
-            },
-          },
-        },
+        requestBody: jsonBody(['ownerId', 'currency'], {
+          walletId: { type: 'string', format: 'uuid', description: 'Optional client-chosen id.' },
+          ownerId: { type: 'string', minLength: 1, maxLength: 128 },
+          currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+        }),
         responses: { '202': acceptedResponse, '400': problem, '409': problem, '422': problem, '503': problem },
       },
     },

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { ThalwegError } from '@thalweg/platform/errors';
+import { ThalwegError, storeCall } from '@thalweg/platform/errors';
 
 /** What the command side knows of a wallet to accept movements: it exists, in this tenant and currency. */
 export interface WalletRecord {
@@ -15,24 +15,17 @@ export interface WalletRecord {
  */
 export function createWalletDirectory(redis: Redis, prefix = 'thalweg:wallets') {
   const keyOf = (tenant: string, walletId: string) => `${prefix}:${tenant}:${walletId}`;
-  const unavailable = (error: unknown) => new ThalwegError('THALWEG_STORE_UNAVAILABLE', `wallet directory: ${(error as Error).message}`, { cause: error });
   return {
     async record(tenant: string, wallet: WalletRecord): Promise<void> {
-      await redis.set(keyOf(tenant, wallet.walletId), JSON.stringify(wallet)).catch((error: unknown) => {
-        throw unavailable(error);
-      });
+      await storeCall('wallet directory', redis.set(keyOf(tenant, wallet.walletId), JSON.stringify(wallet)));
     },
     async find(tenant: string, walletId: string): Promise<WalletRecord> {
-      const raw = await redis.get(keyOf(tenant, walletId)).catch((error: unknown) => {
-        throw unavailable(error);
-      });
+      const raw = await storeCall('wallet directory', redis.get(keyOf(tenant, walletId)));
       if (!raw) throw new ThalwegError('THALWEG_NOT_FOUND', `wallet ${walletId} not found`);
       return JSON.parse(raw) as WalletRecord;
     },
     async exists(tenant: string, walletId: string): Promise<boolean> {
-      return (await redis.exists(keyOf(tenant, walletId)).catch((error: unknown) => {
-        throw unavailable(error);
-      })) === 1;
+      return (await storeCall('wallet directory', redis.exists(keyOf(tenant, walletId)))) === 1;
     },
   };
 }

@@ -110,7 +110,7 @@ test('redelivered events change nothing, whether the store or Kafka redelivers t
       event: { topic: 'replay', partition: 0, offset: '1', key: walletId, schemaId: 1, metadata: { ...metadata, id: 'f', type: 'thalweg.ledger.FundsCredited' }, data: { walletId, entryId: crypto.randomUUID(), tenantId: 'acme', amountMinor: 70, currency: 'EUR', reference: 'r', creditedAt: new Date() } },
     },
   ];
-  const batch = { group: 'replay-group', topic: 'replay', partition: 0, records, nextOffset: '2', heartbeat: async () => {}, deadLetter: async (rejected: unknown[]) => assert.deepEqual(rejected, []) };
+  const batch = { group: 'replay-group', topic: 'replay', partition: 0, records, nextOffset: '2', deadLetter: async (rejected: unknown[]) => assert.deepEqual(rejected, []) };
   await store.init();
   assert.deepEqual(await store.apply(batch), { applied: 2, rejected: 0 });
   assert.deepEqual(await store.apply(batch), { applied: 0, rejected: 0 });

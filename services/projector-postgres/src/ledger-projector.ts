@@ -1,24 +1,10 @@
-import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { createPostgresStore, createProjector, type ProjectionStore, type ReaderSchemas } from '@thalweg/platform/projection';
-import type { SchemaRegistryClient } from '@thalweg/platform/registry';
-import type { Logger } from '@thalweg/platform/telemetry';
+import { createPostgresStore, createProjector, type ProjectionStore, type ProjectorOptions } from '@thalweg/platform/projection';
 import { ledgerProjection } from './ledger-projection.ts';
 import { ledgerTablesDdl } from './ledger-tables.ts';
 
-export interface LedgerProjectorOptions {
-  kafka: Kafka;
-  registry: SchemaRegistryClient;
+export interface LedgerProjectorOptions extends Omit<ProjectorOptions, 'store'> {
   pool: pg.Pool;
-  group: string;
-  topics: string[];
-  deadLetterTopic: (topic: string) => string;
-  readers?: ReaderSchemas;
-  logger?: Logger;
-  partitionsConsumedConcurrently?: number;
-  retry?: { initial?: number; max?: number }; // ms
-  sessionTimeout?: number; // ms
-  heartbeatInterval?: number; // ms
   /** Wraps the store, e.g. to observe or instrument every apply. */
   decorateStore?: (store: ProjectionStore) => ProjectionStore;
 }

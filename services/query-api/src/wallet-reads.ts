@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { ThalwegError, validationError } from '@thalweg/platform/errors';
-import { storeUnavailable } from '@thalweg/platform/projection';
+import { ThalwegError, storeCall, validationError } from '@thalweg/platform/errors';
 
 export interface WalletView {
   walletId: string;
@@ -46,13 +45,7 @@ export function decodeCursor(cursor: string): number {
 
 /** Reads the ledger projection, always within the caller's tenant: another tenant's wallet is not found. */
 export function createWalletReads(pool: pg.Pool) {
-  const run = async <T extends pg.QueryResultRow>(text: string, values: unknown[]) => {
-    try {
-      return await pool.query<T>(text, values);
-    } catch (error) {
-      throw storeUnavailable(error, 'reading the ledger projection');
-    }
-  };
+  const run = <T extends pg.QueryResultRow>(text: string, values: unknown[]) => storeCall('reading the ledger projection', pool.query<T>(text, values));
   return {
     async wallet(tenant: string, walletId: string): Promise<WalletView> {
       const { rows } = await run<{ wallet_id: string; owner_id: string; currency: string; balance_minor: string; version: string; opened_at: Date; updated_at: Date }>(

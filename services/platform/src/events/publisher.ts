@@ -97,6 +97,7 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
     idempotent: true,
     maxInFlightRequests: 1,
     retry: { retries, initialRetryTime: 200 }, // attempts, ms
+    // Every message carries its partition; naming the partitioner only silences kafkajs's notice about its default.
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   const admin: Admin = kafka.admin();
@@ -131,17 +132,17 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
 
   function prepare(event: DomainEvent, { topic, schemaId, type, partitions }: Target): Prepared {
     const traced = isTraceparent(event.traceparent);
+    const id = event.id ?? uuidv7();
     const metadata: EventMetadata = {
-      id: event.id ?? uuidv7(),
+      id,
       type: event.type,
       source,
       subject: event.subject,
       time: event.time ?? new Date(),
       tenant: event.tenant,
-      correlationId: '',
+      correlationId: event.correlationId ?? id,
       traceparent: traced ? event.traceparent! : newTraceparent(),
     };
-    metadata.correlationId = event.correlationId ?? metadata.id;
     if (event.causationId) metadata.causationId = event.causationId;
     if (event.tracestate && traced) metadata.tracestate = event.tracestate;
     const message: Message = { key: event.subject, value: registry.encode(schemaId, type, event.data), headers: toHeaders(metadata) };
@@ -167,7 +168,11 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
 
   async function send(prepared: Prepared[]): Promise<PublishResult[]> {
     const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of prepared) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    for (const { topic, message } of prepared) {
+      const messages = byTopic.get(topic);
+      if (messages) messages.push(message);
+      else byTopic.set(topic, [message]);
+    }
     const metadata = await producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ThalwegError } from '../errors/index.ts';
+import { ThalwegError, storeCall } from '../errors/index.ts';
 
 export interface IdempotentResponse {
   status: number;
@@ -26,56 +26,51 @@ export function createIdempotency({ redis, ttlSeconds = 86_400, pendingTtlSecond
   pendingTtlSeconds?: number;
   prefix?: string;
 }) {
-  const storeFailure = (error: unknown) => new ThalwegError('THALWEG_STORE_UNAVAILABLE', `idempotency store: ${(error as Error).message}`, { cause: error });
+  const guarded = <T>(call: Promise<T>): Promise<T> => storeCall('idempotency store', call);
 
-  return {
-    /**
-     * Runs `execute` once per (scope, key). `scope` separates tenants and operations;
-     * `request` is what must match on a retry (method, path, body).
-     */
-    async run(scope: string, key: string, request: unknown, execute: () => Promise<IdempotentResponse>): Promise<IdempotentResponse & { replayed: boolean }> {
-      if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-        throw new ThalwegError('THALWEG_VALIDATION_FAILED', 'Idempotency-Key: 1-255 characters of letters, digits, . _ : -', {
-          fields: [{ field: 'header.Idempotency-Key', message: 'must be 1-255 characters of letters, digits, . _ : -' }],
+  /**
+   * Runs `execute` once per (scope, key). `scope` separates tenants and operations;
+   * `request` is what must match on a retry (method, path, body).
+   */
+  async function run(scope: string, key: string, request: unknown, execute: () => Promise<IdempotentResponse>): Promise<IdempotentResponse & { replayed: boolean }> {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      throw new ThalwegError('THALWEG_VALIDATION_FAILED', 'Idempotency-Key: 1-255 characters of letters, digits, . _ : -', {
+        fields: [{ field: 'header.Idempotency-Key', message: 'must be 1-255 characters of letters, digits, . _ : -' }],
+      });
+    }
+    const redisKey = `${prefix}:${scope}:${key}`;
+    const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const pending: StoredEntry = { fingerprint, state: 'pending' };
+    const claimed = await guarded(redis.set(redisKey, JSON.stringify(pending), 'EX', pendingTtlSeconds, 'NX'));
+    if (claimed !== 'OK') {
+      const raw = await guarded(redis.get(redisKey));
+      const existing = raw ? (JSON.parse(raw) as StoredEntry) : undefined;
+      // The entry expired between the two calls: claim it again.
+      if (!existing) return run(scope, key, request, execute);
+      if (existing.fingerprint !== fingerprint) {
+        throw new ThalwegError('THALWEG_IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used with a different request', {
+          fields: [{ field: 'header.Idempotency-Key', message: 'was already used with a different request' }],
         });
       }
-      const redisKey = `${prefix}:${scope}:${key}`;
-      const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-      const pending: StoredEntry = { fingerprint, state: 'pending' };
-      const claimed = await redis.set(redisKey, JSON.stringify(pending), 'EX', pendingTtlSeconds, 'NX').catch((error: unknown) => {
-        throw storeFailure(error);
-      });
-      if (claimed !== 'OK') {
-        const raw = await redis.get(redisKey).catch((error: unknown) => {
-          throw storeFailure(error);
-        });
-        const existing = raw ? (JSON.parse(raw) as StoredEntry) : undefined;
-        if (!existing) return this.run(scope, key, request, execute);
-        if (existing.fingerprint !== fingerprint) {
-          throw new ThalwegError('THALWEG_IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used with a different request', {
-            fields: [{ field: 'header.Idempotency-Key', message: 'was already used with a different request' }],
-          });
-        }
-        if (existing.state === 'pending' || !existing.response) {
-          throw new ThalwegError('THALWEG_IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still in progress', { details: { headers: { 'Retry-After': '1' } } });
-        }
-        return { ...existing.response, replayed: true };
+      if (existing.state === 'pending' || !existing.response) {
+        throw new ThalwegError('THALWEG_IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still in progress', { details: { headers: { 'Retry-After': '1' } } });
       }
-      let response: IdempotentResponse;
-      try {
-        response = await execute();
-      } catch (error) {
-        // Only answers are remembered; a failed attempt frees the key so the client can retry.
-        await redis.del(redisKey).catch(() => {});
-        throw error;
-      }
-      const done: StoredEntry = { fingerprint, state: 'done', response };
-      await redis.set(redisKey, JSON.stringify(done), 'EX', ttlSeconds).catch((error: unknown) => {
-        throw storeFailure(error);
-      });
-      return { ...response, replayed: false };
-    },
-  };
+      return { ...existing.response, replayed: true };
+    }
+    let response: IdempotentResponse;
+    try {
+      response = await execute();
+    } catch (error) {
+      // Only answers are remembered; a failed attempt frees the key so the client can retry.
+      await redis.del(redisKey).catch(() => {});
+      throw error;
+    }
+    const done: StoredEntry = { fingerprint, state: 'done', response };
+    await guarded(redis.set(redisKey, JSON.stringify(done), 'EX', ttlSeconds));
+    return { ...response, replayed: false };
+  }
+
+  return { run };
 }
 
 export type Idempotency = ReturnType<typeof createIdempotency>;

@@ -112,11 +112,9 @@ export function createProjector({
     if (projectionBatchChannel.hasSubscribers) projectionBatchChannel.publish(entry);
   }
 
-  async function decodeAll(topic: string, partition: number, payload: EachBatchPayload): Promise<ProjectionRecord[]> {
+  async function decodeAll({ topic, partition, messages }: EachBatchPayload['batch']): Promise<ProjectionRecord[]> {
     const records: ProjectionRecord[] = [];
-    for (const message of payload.batch.messages) {
-      records.push(await decodeRecord(registry, readers, topic, partition, message));
-    }
+    for (const message of messages) records.push(await decodeRecord(registry, readers, topic, partition, message));
     return records;
   }
 
@@ -130,7 +128,7 @@ export function createProjector({
     // Heartbeats keep the membership while a long batch is applied (kafkajs only heartbeats between calls).
     const keepAlive = setInterval(() => heartbeat().catch(() => {}), heartbeatInterval);
     try {
-      const records = await decodeAll(topic, partition, payload);
+      const records = await decodeAll(batch);
       const lastOffset = batch.lastOffset();
       const nextOffset = String(BigInt(lastOffset) + 1n);
       let deadLettered = 0;
@@ -140,7 +138,6 @@ export function createProjector({
         partition,
         records,
         nextOffset,
-        heartbeat,
         deadLetter: async (rejected) => {
           deadLettered += rejected.length;
           for (const { offset, error } of rejected) log.warn('event dead-lettered', { topic, partition, offset, error });

@@ -2,7 +2,7 @@ export { createProjector, projectionBatchChannel } from './consumer-runtime.ts';
 export type { Projector, ProjectorOptions, ProjectorStatus, ProjectionBatchReport } from './consumer-runtime.ts';
 export { createPostgresStore, projectionOffsetsDdl } from './postgres-store.ts';
 export type { PostgresHandler, PostgresStoreOptions, SqlOperation } from './postgres-store.ts';
-export { isPermanentPostgresError, storeUnavailable } from './postgres-errors.ts';
+export { isPermanentPostgresError } from './postgres-errors.ts';
 export { deadLetterHeaders, deadLetterMessage } from './dead-letter.ts';
 export { decodeRecord } from './decode-record.ts';
 export type { ReaderSchemas } from './decode-record.ts';

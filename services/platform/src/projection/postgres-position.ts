@@ -1,8 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
-import { ThalwegError } from '../errors/index.ts';
+import { ThalwegError, storeCall } from '../errors/index.ts';
 import type { ConsistencyPosition } from '../events/index.ts';
-import { storeUnavailable } from './postgres-errors.ts';
 
 /**
  * Read-your-writes for PostgreSQL projections: waits, up to `timeout`, until the group's stored
@@ -11,11 +10,7 @@ import { storeUnavailable } from './postgres-errors.ts';
  */
 export function createPostgresPosition({ pool, group, interval = 25 }: { pool: pg.Pool; group: string; interval?: number }) {
   async function applied({ topic, partition, offset }: ConsistencyPosition): Promise<boolean> {
-    const { rows } = await pool
-      .query<{ next_offset: string }>('SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [group, topic, partition])
-      .catch((error: unknown) => {
-        throw storeUnavailable(error, 'reading projection position');
-      });
+    const { rows } = await storeCall('reading projection position', pool.query<{ next_offset: string }>('SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [group, topic, partition]));
     return rows.length > 0 && BigInt(rows[0]!.next_offset) > BigInt(offset);
   }
 

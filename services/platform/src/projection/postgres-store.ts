@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { ThalwegError, isThalwegError } from '../errors/index.ts';
+import { ThalwegError, isThalwegError, storeCall, storeUnavailable } from '../errors/index.ts';
 import type { ApplyResult, PartitionBatch, ProjectedEvent, ProjectionStore, RejectedRecord } from './projection-types.ts';
-import { isPermanentPostgresError, storeUnavailable } from './postgres-errors.ts';
+import { isPermanentPostgresError } from './postgres-errors.ts';
 
 /** One statement a handler asks for. `expect` turns an unexpected row count into a rejection of the event. */
 export interface SqlOperation {
@@ -132,27 +132,19 @@ export function createPostgresStore({ pool, handler }: PostgresStoreOptions): Pr
 
   return {
     async init() {
-      await pool.query(projectionOffsetsDdl).catch((error: unknown) => {
-        throw storeUnavailable(error, 'creating projection_offsets');
-      });
+      await storeCall('creating projection_offsets', pool.query(projectionOffsetsDdl));
     },
 
     async readOffsets(group, topic) {
-      const { rows } = await pool
-        .query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2', [group, topic])
-        .catch((error: unknown) => {
-          throw storeUnavailable(error, 'reading projection offsets');
-        });
+      const { rows } = await storeCall(
+        'reading projection offsets',
+        pool.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2', [group, topic]),
+      );
       return new Map(rows.map((row) => [row.partition, row.next_offset]));
     },
 
     async apply(batch): Promise<ApplyResult> {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw storeUnavailable(error, 'connecting to PostgreSQL');
-      }
+      const client = await storeCall('connecting to PostgreSQL', pool.connect());
       let broken = false;
       try {
         try {

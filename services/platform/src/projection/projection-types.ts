@@ -33,8 +33,6 @@ export interface PartitionBatch {
   records: ProjectionRecord[];
   /** The offset to resume from once this batch is applied (last offset + 1). */
   nextOffset: string;
-  /** Keeps the group membership alive during long work. */
-  heartbeat(): Promise<void>;
   /**
    * Sends rejected records to the dead letter topic. Stores call it before they make the
    * batch's offset durable, so a crash in between can duplicate a dead letter, never lose one.

@@ -67,12 +67,12 @@ export function createSchemaRegistryClient({ url, requestTimeout = 5_000 }: Sche
     return (await response.json()) as Record<string, unknown>;
   }
 
-  const lookUpId = memoise(async (key: string) => {
-    const [subject, schema] = JSON.parse(key) as [string, string];
-    const { id } = await call(`/subjects/${encodeURIComponent(subject)}`, `schema of subject ${subject}`, { subject }, { method: 'POST', body: JSON.stringify({ schema }) });
+  async function lookUpId(subject: string, schema: avro.Schema): Promise<number> {
+    const body = JSON.stringify({ schema: JSON.stringify(schema) });
+    const { id } = await call(`/subjects/${encodeURIComponent(subject)}`, `schema of subject ${subject}`, { subject }, { method: 'POST', body });
     if (typeof id !== 'number') throw registryError(undefined, `schema of subject ${subject}`, { subject }, new Error('answer without id'));
     return id;
-  });
+  }
 
   const writerType = memoise(async (schemaId: number) => {
     const { schema, schemaType } = await call(`/schemas/ids/${schemaId}`, `schema id ${schemaId}`, { schemaId });
@@ -87,26 +87,26 @@ export function createSchemaRegistryClient({ url, requestTimeout = 5_000 }: Sche
   });
 
   const idsBySchema = new WeakMap<object, Map<string, Promise<number>>>();
-  const resolvers = new WeakMap<object, Map<number, { reader: avro.Type; resolver: avro.Resolver }>>();
+  const readers = new WeakMap<object, { reader: avro.Type; resolvers: Map<number, avro.Resolver> }>();
 
   /**
    * A resolver reads data written with the writer schema as the reader schema (Avro schema
    * resolution). Cached per reader schema object and writer id, so the hot path never serialises.
    */
   function resolverFor(schemaId: number, writer: avro.Type, readerSchema: avro.Schema): { reader: avro.Type; resolver: avro.Resolver } {
-    let byWriter = resolvers.get(readerSchema as object);
-    if (!byWriter) resolvers.set(readerSchema as object, (byWriter = new Map()));
-    let entry = byWriter.get(schemaId);
-    if (!entry) {
-      const reader = parseAvroSchema(readerSchema);
+    let cached = readers.get(readerSchema as object);
+    if (!cached) readers.set(readerSchema as object, (cached = { reader: parseAvroSchema(readerSchema), resolvers: new Map() }));
+    const { reader, resolvers } = cached;
+    let resolver = resolvers.get(schemaId);
+    if (!resolver) {
       try {
-        entry = { reader, resolver: reader.createResolver(writer) };
+        resolver = reader.createResolver(writer);
       } catch (error) {
         throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', `schema id ${schemaId} cannot be read as ${String(reader.name)}: ${(error as Error).message}`, { cause: error, details: { schemaId } });
       }
-      byWriter.set(schemaId, entry);
+      resolvers.set(schemaId, resolver);
     }
-    return entry;
+    return { reader, resolver };
   }
 
   return {
@@ -117,7 +117,7 @@ export function createSchemaRegistryClient({ url, requestTimeout = 5_000 }: Sche
       if (!bySubject) idsBySchema.set(schema as object, (bySubject = new Map()));
       let pending = bySubject.get(subject);
       if (!pending) {
-        pending = lookUpId(JSON.stringify([subject, JSON.stringify(schema)]));
+        pending = lookUpId(subject, schema);
         pending.catch(() => bySubject.delete(subject));
         bySubject.set(subject, pending);
       }

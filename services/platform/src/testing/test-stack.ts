@@ -33,6 +33,17 @@ export async function createTestTopic(t: TestContext, admin: Admin, { prefix = '
   return name;
 }
 
+/**
+ * Deletes, when the test ends, those of `topics` that exist then: for topics the code under
+ * test creates (a CLI run, `topics apply`), not the test itself.
+ */
+export function deleteTopicsAtEnd(t: TestContext, admin: Admin, topics: string[]): void {
+  onCleanup(t, async () => {
+    const existing = (await admin.listTopics()).filter((name) => topics.includes(name));
+    if (existing.length > 0) await admin.deleteTopics({ topics: existing });
+  });
+}
+
 /** A database of the test's own (dropped when it ends) and a pool on it. */
 export async function createTestDatabase(t: TestContext, prefix = 'test'): Promise<{ name: string; url: string; pool: pg.Pool }> {
   const name = uniqueName(prefix, '_').toLowerCase();

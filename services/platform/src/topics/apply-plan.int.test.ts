@@ -1,24 +1,17 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
-import { createKafka } from '../kafka/index.ts';
-import { uniqueName, waitFor } from '../testing/index.ts';
+import { deleteTopicsAtEnd, testAdmin, uniqueName, waitFor } from '../testing/index.ts';
 import { applyPlan } from './apply-plan.ts';
 import { planTopics } from './plan-topics.ts';
 import { parseTopicSpec } from './topic-spec.ts';
 
 const { ConfigResourceTypes } = kafkajs;
-const brokers = (process.env.THALWEG_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
-/** An admin client; when the test ends it deletes the test's topics that exist, then disconnects. */
+/** An admin client, closed when the test ends after the test's topics that exist are deleted. */
 async function connectedAdmin(t: TestContext, topics: string[]) {
-  const admin = createKafka({ brokers, clientId: uniqueName('apply-plan-it') }).admin();
-  await waitFor(() => admin.connect().then(() => true), { timeout: 60_000, description: 'Kafka reachable' });
-  t.after(async () => {
-    const existing = (await admin.listTopics()).filter((name) => topics.includes(name));
-    if (existing.length > 0) await admin.deleteTopics({ topics: existing });
-    await admin.disconnect();
-  });
+  const admin = await testAdmin(t);
+  deleteTopicsAtEnd(t, admin, topics);
   return admin;
 }
 
