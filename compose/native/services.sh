@@ -62,6 +62,7 @@ cmd_up() {
       THALWEG_PORT="$(service_port "$service")" \
       THALWEG_KAFKA_BROKERS="$THALWEG_KAFKA_BROKERS" THALWEG_REGISTRY_URL="$THALWEG_REGISTRY_URL" \
       THALWEG_DATABASE_URL="$THALWEG_DATABASE_URL" THALWEG_REDIS_URL="$THALWEG_REDIS_URL" \
+      THALWEG_KEYCLOAK_URL="$THALWEG_KEYCLOAK_URL" THALWEG_OPA_URL="$THALWEG_OPA_URL" \
       node --import tsx "$REPO_ROOT/services/$service/src/main.ts"
   done
   for service in "${SERVICES[@]}"; do

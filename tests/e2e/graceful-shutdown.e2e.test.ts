@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createTestDatabase, createTestTopic, startServiceProcess, testAdmin, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { createTestDatabase, createTestTopic, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName, userToken, waitFor } from '@thalweg/platform/testing';
 import { deadLetterTopicName } from '@thalweg/platform/topics';
 
 const TOPIC = 'ledger.wallets.v1';
@@ -12,11 +12,15 @@ test('SIGTERM: the projector finishes, commits its offsets, leaves the group and
   await createTestTopic(t, admin, { name: deadLetterTopicName(TOPIC, group), partitions: 6 });
   const database = await createTestDatabase(t, 'shutdown');
   const common = { THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl, THALWEG_LOG_LEVEL: 'warn' };
-  const command = await startServiceProcess(t, 'command-api', { ...common, THALWEG_REDIS_URL: testStack.redisUrl });
+  const command = await startServiceProcess(t, 'command-api', { ...common, ...securityEnv(), THALWEG_REDIS_URL: testStack.redisUrl });
   const projector = await startServiceProcess(t, 'projector-postgres', { ...common, THALWEG_DATABASE_URL: database.url, THALWEG_CONSUMER_GROUP: group });
-  const opened = (await (
-    await fetch(`${command.url}/v1/wallets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ownerId: 'o', currency: 'EUR' }) })
-  ).json()) as { walletId: string; position: { partition: number; offset: string } };
+  const response = await fetch(`${command.url}/v1/wallets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await userToken('alice')}` },
+    body: JSON.stringify({ ownerId: 'o', currency: 'EUR' }),
+  });
+  assert.equal(response.status, 202);
+  const opened = (await response.json()) as { walletId: string; position: { partition: number; offset: string } };
   await waitFor(async () => (await database.pool.query('SELECT 1 FROM wallets WHERE wallet_id = $1', [opened.walletId])).rowCount === 1, { description: 'projected' });
 
   const exited = once(projector.process, 'exit');

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
-import { anonymousIdentity } from '@thalweg/platform/auth';
 import type { Publisher } from '@thalweg/platform/events';
-import { createIdempotency, createServiceApp } from '@thalweg/platform/http';
+import { createApiSecurity, createIdempotency, createServiceApp, type ApiSecuritySettings } from '@thalweg/platform/http';
 import type { Logger } from '@thalweg/platform/telemetry';
 import { commandApiOpenapi } from './openapi.ts';
 import { createWalletDirectory } from './wallet-directory.ts';
@@ -11,19 +10,22 @@ export interface CommandApiDependencies {
   publisher: Publisher;
   redis: Redis;
   logger: Logger;
+  security: ApiSecuritySettings;
   idempotencyTtl?: number; // s
   clock?: () => Date;
 }
 
 /** The command API as an express app; main.ts wires it to real clients, tests too. */
-export function createCommandApi({ publisher, redis, logger, idempotencyTtl, clock }: CommandApiDependencies) {
+export function createCommandApi({ publisher, redis, logger, security, idempotencyTtl, clock }: CommandApiDependencies) {
+  const { guards, access } = createApiSecurity({ service: 'command-api', settings: security, redis, logger });
   return createServiceApp({
     name: 'command-api',
     logger,
     openapi: commandApiOpenapi,
-    guards: [anonymousIdentity()],
+    guards,
     routes: walletRoutes({
       publisher,
+      access,
       directory: createWalletDirectory(redis),
       idempotency: createIdempotency({ redis, ...(idempotencyTtl ? { ttlSeconds: idempotencyTtl } : {}) }),
       ...(clock ? { clock } : {}),

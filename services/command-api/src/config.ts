@@ -1,4 +1,4 @@
-import { httpSettings, integer, kafkaSettings, logSettings, readConfig, redisSettings } from '@thalweg/platform/config';
+import { httpSettings, integer, kafkaSettings, logSettings, rateLimitSettings, readConfig, redisSettings, securitySettings } from '@thalweg/platform/config';
 
 /** Read once at start-up; a wrong or unknown THALWEG_ variable stops the service with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -7,6 +7,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ...httpSettings(4001),
       ...kafkaSettings,
       ...redisSettings,
+      ...securitySettings,
+      ...rateLimitSettings,
       ...logSettings,
       idempotencyTtl: integer('THALWEG_IDEMPOTENCY_TTL_SECONDS', { default: 86_400, min: 60, description: 'How long an Idempotency-Key answer is kept (s)' }),
     },

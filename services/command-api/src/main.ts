@@ -25,7 +25,7 @@ await runService('command-api', logger, async () => {
     source: '/thalweg/command-api',
     logger,
   });
-  const app = createCommandApi({ publisher, redis, logger, idempotencyTtl: config.idempotencyTtl });
+  const app = createCommandApi({ publisher, redis, logger, security: config, idempotencyTtl: config.idempotencyTtl });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info('listening', { host: config.host, port: config.port });
   return {

@@ -1,4 +1,4 @@
-import { problemOpenapiComponents, problemResponse as problem } from '@thalweg/platform/http';
+import { bearerSecurityScheme, guardedResponses, problemOpenapiComponents, problemResponse as problem } from '@thalweg/platform/http';
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -28,6 +28,7 @@ export const commandApiOpenapi = {
   openapi: '3.1.0',
   info: { title: 'Thalweg command API', version: '1.0.0', description: 'Commands become Avro events on Kafka; answers are 202 with a consistency token.' },
   servers: [{ url: 'http://127.0.0.1:4001' }],
+  security: [{ bearer: [] }],
   paths: {
     '/v1/wallets': {
       post: {
@@ -38,14 +39,14 @@ export const commandApiOpenapi = {
           ownerId: { type: 'string', minLength: 1, maxLength: 128 },
           currency: { type: 'string', pattern: '^[A-Z]{3}$' },
         }),
-        responses: { '202': acceptedResponse, '400': problem, '409': problem, '422': problem, '503': problem },
+        responses: { ...guardedResponses, '202': acceptedResponse, '400': problem, '409': problem, '422': problem, '503': problem },
       },
     },
     '/v1/wallets/{walletId}/credits': {
-      post: { operationId: 'creditWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: { '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem } },
+      post: { operationId: 'creditWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: { ...guardedResponses, '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem } },
     },
     '/v1/wallets/{walletId}/debits': {
-      post: { operationId: 'debitWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: { '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem } },
+      post: { operationId: 'debitWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: { ...guardedResponses, '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem } },
     },
   },
   components: {
@@ -64,5 +65,6 @@ export const commandApiOpenapi = {
       ...problemOpenapiComponents.schemas,
     },
     responses: problemOpenapiComponents.responses,
+    securitySchemes: bearerSecurityScheme,
   },
 } as const;

@@ -33,9 +33,10 @@ export function decideMovement(
   direction: 'credit' | 'debit',
   command: MoveFunds,
   wallet: WalletRecord,
-  tenant: string,
   now: Date,
 ): DomainEvent<FundsCredited> | DomainEvent<FundsDebited> {
+  // The wallet's tenant, not the caller's: a platform service account moves funds in any tenant.
+  const { tenant } = wallet;
   if (command.currency !== undefined && command.currency !== wallet.currency) {
     throw validationError([{ field: 'body.currency', message: `must be the wallet's currency ${wallet.currency}` }]);
   }

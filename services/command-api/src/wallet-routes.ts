@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
-import { identityOf } from '@thalweg/platform/auth';
+import { identityOf, type AccessControl } from '@thalweg/platform/auth';
+import { ThalwegError } from '@thalweg/platform/errors';
 import { encodeConsistencyToken, type DomainEvent, type Publisher, type PublishResult } from '@thalweg/platform/events';
 import { parseFields, type Idempotency, type IdempotentResponse } from '@thalweg/platform/http';
 import { decideMovement, decideOpenWallet } from './wallet-commands.ts';
@@ -7,6 +8,7 @@ import type { WalletDirectory } from './wallet-directory.ts';
 
 export interface WalletRouteDependencies {
   publisher: Publisher;
+  access: AccessControl;
   directory: WalletDirectory;
   idempotency: Idempotency;
   clock?: () => Date;
@@ -34,7 +36,7 @@ function accepted(result: PublishResult, extra: Record<string, unknown>): Idempo
   };
 }
 
-export function walletRoutes({ publisher, directory, idempotency, clock = () => new Date() }: WalletRouteDependencies) {
+export function walletRoutes({ publisher, access, directory, idempotency, clock = () => new Date() }: WalletRouteDependencies) {
   /** Runs a command once per Idempotency-Key (when given) and sends its answer. */
   async function answer(request: Request, response: Response, operation: string, execute: () => Promise<IdempotentResponse>) {
     const key = request.header('idempotency-key');
@@ -53,12 +55,13 @@ export function walletRoutes({ publisher, directory, idempotency, clock = () => 
   return (router: Router) => {
     router.post('/wallets', async (request, response) => {
       const command = parseFields(request.body, openWalletRules);
+      await access.authorize(request, 'wallets:open', { type: 'wallet' });
       const { tenant } = identityOf(request);
       await answer(request, response, 'open-wallet', async () => {
-        const exists = command.walletId ? await directory.exists(tenant, command.walletId) : false;
+        const exists = command.walletId ? await directory.exists(command.walletId) : false;
         const event = decideOpenWallet(command, tenant, clock(), exists);
         const result = await publisher.publish(event as DomainEvent);
-        await directory.record(tenant, { walletId: event.data.walletId, ownerId: command.ownerId, currency: command.currency });
+        await directory.record({ walletId: event.data.walletId, tenant, ownerId: command.ownerId, currency: command.currency });
         return accepted(result, { walletId: event.data.walletId });
       });
     });
@@ -67,10 +70,12 @@ export function walletRoutes({ publisher, directory, idempotency, clock = () => 
       router.post(`/wallets/:walletId/${direction}s`, async (request, response) => {
         const { walletId } = parseFields(request.params, walletIdRule, 'path');
         const command = parseFields(request.body, movementRules);
-        const { tenant } = identityOf(request);
+        // A missing wallet goes to the policy with no owner: answered like another tenant's, 404.
+        const wallet = await directory.find(walletId);
+        await access.authorize(request, `wallets:${direction}`, { type: 'wallet', id: walletId, tenant: wallet?.tenant ?? null });
+        if (!wallet) throw new ThalwegError('THALWEG_NOT_FOUND', `wallet ${walletId} not found`);
         await answer(request, response, direction, async () => {
-          const wallet = await directory.find(tenant, walletId);
-          const event = decideMovement(direction, command, wallet, tenant, clock());
+          const event = decideMovement(direction, command, wallet, clock());
           const result = await publisher.publish(event as DomainEvent);
           return accepted(result, { walletId, entryId: event.data.entryId });
         });

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { Redis } from 'ioredis';
 import { listen } from '@thalweg/platform/http';
 import { runService } from '@thalweg/platform/lifecycle';
 import { createLogger } from '@thalweg/platform/telemetry';
@@ -11,13 +12,16 @@ const logger = createLogger({ level: config.logLevel, bindings: { service: 'quer
 await runService('query-api', logger, async () => {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 3_000 });
   pool.on('error', (error) => logger.warn('postgres pool error', { error }));
-  const app = createQueryApi({ pool, logger, ledgerGroup: config.ledgerGroup, consistencyTimeout: config.consistencyTimeout });
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
+  redis.on('error', (error) => logger.warn('redis error', { error }));
+  const app = createQueryApi({ pool, redis, logger, security: config, ledgerGroup: config.ledgerGroup, consistencyTimeout: config.consistencyTimeout });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info('listening', { host: config.host, port: config.port });
   return {
     async stop() {
       await server.close();
       await pool.end();
+      redis.disconnect();
     },
   };
 });

@@ -1,4 +1,4 @@
-import { problemOpenapiComponents, problemResponse as problem } from '@thalweg/platform/http';
+import { bearerSecurityScheme, guardedResponses, problemOpenapiComponents, problemResponse as problem } from '@thalweg/platform/http';
 const walletId = { name: 'walletId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const consistencyToken = {
   name: 'Consistency-Token',
@@ -13,12 +13,14 @@ export const queryApiOpenapi = {
   openapi: '3.1.0',
   info: { title: 'Thalweg query API', version: '1.0.0', description: 'Reads of the projections, with read-your-writes through consistency tokens.' },
   servers: [{ url: 'http://127.0.0.1:4002' }],
+  security: [{ bearer: [] }],
   paths: {
     '/v1/wallets/{walletId}': {
       get: {
         operationId: 'getWallet',
         parameters: [walletId, consistencyToken],
         responses: {
+          ...guardedResponses,
           '200': { description: 'The wallet', content: { 'application/json': { schema: { $ref: '#/components/schemas/Wallet' } } } },
           '400': problem,
           '404': problem,
@@ -36,6 +38,7 @@ export const queryApiOpenapi = {
           { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'nextCursor of the previous page.' },
         ],
         responses: {
+          ...guardedResponses,
           '200': { description: 'One page of entries, oldest first', content: { 'application/json': { schema: { $ref: '#/components/schemas/EntryPage' } } } },
           '400': problem,
           '404': problem,
@@ -79,5 +82,6 @@ export const queryApiOpenapi = {
       ...problemOpenapiComponents.schemas,
     },
     responses: problemOpenapiComponents.responses,
+    securitySchemes: bearerSecurityScheme,
   },
 } as const;

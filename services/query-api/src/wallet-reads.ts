@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ThalwegError, storeCall, validationError } from '@thalweg/platform/errors';
+import { storeCall, validationError } from '@thalweg/platform/errors';
 
 export interface WalletView {
   walletId: string;
@@ -43,18 +43,28 @@ export function decodeCursor(cursor: string): number {
   throw validationError([{ field: 'query.cursor', message: 'is not a cursor returned by this API' }]);
 }
 
-/** Reads the ledger projection, always within the caller's tenant: another tenant's wallet is not found. */
+/** A wallet as the projection holds it, with the tenant that owns it (for the policy, not for the client). */
+export interface OwnedWallet {
+  tenant: string;
+  view: WalletView;
+}
+
+/**
+ * Reads the ledger projection. A wallet is found by id with its owner, so the policy can tell the
+ * caller's own wallets from another tenant's; entries are read only within the owner's tenant.
+ */
 export function createWalletReads(pool: pg.Pool) {
   const run = <T extends pg.QueryResultRow>(text: string, values: unknown[]) => storeCall('reading the ledger projection', pool.query<T>(text, values));
   return {
-    async wallet(tenant: string, walletId: string): Promise<WalletView> {
-      const { rows } = await run<{ wallet_id: string; owner_id: string; currency: string; balance_minor: string; version: string; opened_at: Date; updated_at: Date }>(
-        'SELECT wallet_id, owner_id, currency, balance_minor, version, opened_at, updated_at FROM wallets WHERE wallet_id = $1 AND tenant_id = $2',
-        [walletId, tenant],
+    /** The wallet and its owner, or null when the projection has no such wallet. */
+    async wallet(walletId: string): Promise<OwnedWallet | null> {
+      const { rows } = await run<{ tenant_id: string; wallet_id: string; owner_id: string; currency: string; balance_minor: string; version: string; opened_at: Date; updated_at: Date }>(
+        'SELECT tenant_id, wallet_id, owner_id, currency, balance_minor, version, opened_at, updated_at FROM wallets WHERE wallet_id = $1',
+        [walletId],
       );
       const row = rows[0];
-      if (!row) throw new ThalwegError('THALWEG_NOT_FOUND', `wallet ${walletId} not found`);
-      return {
+      if (!row) return null;
+      return { tenant: row.tenant_id, view: {
         walletId: row.wallet_id,
         ownerId: row.owner_id,
         currency: row.currency,
@@ -62,11 +72,10 @@ export function createWalletReads(pool: pg.Pool) {
         version: Number(row.version),
         openedAt: row.opened_at.toISOString(),
         updatedAt: row.updated_at.toISOString(),
-      };
+      } };
     },
 
     async entries(tenant: string, walletId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<EntryPage> {
-      await this.wallet(tenant, walletId);
       const after = cursor ? decodeCursor(cursor) : 0;
       const { rows } = await run<{
         entry_id: string; direction: 'credit' | 'debit'; amount_minor: string; currency: string; balance_after_minor: string;

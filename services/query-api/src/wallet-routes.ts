@@ -1,5 +1,6 @@
 import type { Request, Router } from 'express';
-import { identityOf } from '@thalweg/platform/auth';
+import type { AccessControl } from '@thalweg/platform/auth';
+import { ThalwegError } from '@thalweg/platform/errors';
 import { decodeConsistencyToken } from '@thalweg/platform/events';
 import { parseFields } from '@thalweg/platform/http';
 import type { WalletReads } from './wallet-reads.ts';
@@ -11,6 +12,7 @@ export interface PositionWaiter {
 
 export interface WalletRouteDependencies {
   reads: WalletReads;
+  access: AccessControl;
   position: PositionWaiter;
   consistencyTimeout: number; // ms
 }
@@ -21,25 +23,37 @@ const pageRules = {
   cursor: { type: 'string', required: false, maxLength: 200 },
 } as const;
 
-export function walletRoutes({ reads, position, consistencyTimeout }: WalletRouteDependencies) {
+export function walletRoutes({ reads, access, position, consistencyTimeout }: WalletRouteDependencies) {
   /** Read-your-writes: with a Consistency-Token, answer only once the projection has applied it. */
   async function awaitConsistency(request: Request) {
     const token = request.header('consistency-token');
     if (token) await position.waitFor(decodeConsistencyToken(token), consistencyTimeout);
   }
 
+  /**
+   * The wallet, once the policy allows reading it. A missing wallet is put to the policy with no
+   * owner, so it is answered exactly like another tenant's: 404.
+   */
+  async function readableWallet(request: Request, walletId: string) {
+    const wallet = await reads.wallet(walletId);
+    await access.authorize(request, 'wallets:read', { type: 'wallet', id: walletId, tenant: wallet?.tenant ?? null });
+    if (!wallet) throw new ThalwegError('THALWEG_NOT_FOUND', `wallet ${walletId} not found`);
+    return wallet;
+  }
+
   return (router: Router) => {
     router.get('/wallets/:walletId', async (request, response) => {
       const { walletId } = parseFields(request.params, walletIdRule, 'path');
       await awaitConsistency(request);
-      response.json(await reads.wallet(identityOf(request).tenant, walletId));
+      response.json((await readableWallet(request, walletId)).view);
     });
 
     router.get('/wallets/:walletId/entries', async (request, response) => {
       const { walletId } = parseFields(request.params, walletIdRule, 'path');
       const { limit, cursor } = parseFields(request.query, pageRules, 'query');
       await awaitConsistency(request);
-      const page = await reads.entries(identityOf(request).tenant, walletId, { limit: limit ? Number(limit) : 50, ...(cursor ? { cursor } : {}) });
+      const { tenant } = await readableWallet(request, walletId);
+      const page = await reads.entries(tenant, walletId, { limit: limit ? Number(limit) : 50, ...(cursor ? { cursor } : {}) });
       response.json(page);
     });
   };

@@ -28,3 +28,20 @@ export const httpSettings = (defaultPort: number) => ({
   port: integer('THALWEG_PORT', { default: defaultPort, min: 1, max: 65_535, description: 'HTTP port' }),
   host: string('THALWEG_HOST', { default: '127.0.0.1', description: 'HTTP bind address' }),
 });
+
+/** Who checks tokens and who decides: Keycloak and OPA. */
+export const securitySettings = {
+  keycloakUrl: string('THALWEG_KEYCLOAK_URL', { default: 'http://127.0.0.1:8080', description: 'Keycloak base URL as token issuers name it' }),
+  keycloakRealm: string('THALWEG_KEYCLOAK_REALM', { default: 'thalweg', description: 'Keycloak realm whose tokens are accepted' }),
+  tokenAudience: string('THALWEG_TOKEN_AUDIENCE', { default: 'thalweg-api', description: 'Audience every access token must carry' }),
+  opaUrl: string('THALWEG_OPA_URL', { default: 'http://127.0.0.1:8181', description: 'OPA base URL' }),
+  opaTimeoutMs: integer('THALWEG_OPA_TIMEOUT_MS', { default: 500, min: 10, max: 10_000, description: 'A policy decision not given within this is a 503 (ms)' }),
+  opaCacheMs: integer('THALWEG_OPA_CACHE_MS', { default: 2_000, min: 0, max: 60_000, description: 'How long an identical policy question keeps its answer (ms)' }),
+};
+
+/** Requests per caller and window, counted in Redis across instances. */
+export const rateLimitSettings = {
+  rateLimitWindowSeconds: integer('THALWEG_RATE_LIMIT_WINDOW_SECONDS', { default: 60, min: 1, max: 3_600, description: 'Rate limit window (s)' }),
+  rateLimitReads: integer('THALWEG_RATE_LIMIT_READS', { default: 600, min: 1, description: 'Reads per caller and window' }),
+  rateLimitWrites: integer('THALWEG_RATE_LIMIT_WRITES', { default: 120, min: 1, description: 'Writes per caller and window' }),
+};

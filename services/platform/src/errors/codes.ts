@@ -6,6 +6,9 @@
 export const errorCodes = {
   THALWEG_CONFIG_INVALID: { status: 500, retriable: false, title: 'Invalid configuration' },
   THALWEG_VALIDATION_FAILED: { status: 400, retriable: false, title: 'Validation failed' },
+  THALWEG_UNAUTHENTICATED: { status: 401, retriable: false, title: 'Authentication required' },
+  THALWEG_FORBIDDEN: { status: 403, retriable: false, title: 'Forbidden' },
+  THALWEG_RATE_LIMITED: { status: 429, retriable: true, title: 'Too many requests' },
   THALWEG_NOT_FOUND: { status: 404, retriable: false, title: 'Not found' },
   THALWEG_CONFLICT: { status: 409, retriable: false, title: 'Conflict' },
   THALWEG_IDEMPOTENCY_KEY_REUSED: { status: 422, retriable: false, title: 'Idempotency key reused with a different request' },
@@ -23,6 +26,8 @@ export const errorCodes = {
   THALWEG_KAFKA_UNAVAILABLE: { status: 503, retriable: true, title: 'Kafka unavailable' },
   THALWEG_EVENT_UNDECODABLE: { status: 500, retriable: false, title: 'Event cannot be decoded' },
   THALWEG_EVENT_REJECTED: { status: 500, retriable: false, title: 'Event rejected by its handler' },
+  THALWEG_POLICY_UNAVAILABLE: { status: 503, retriable: true, title: 'Policy decision unavailable' },
+  THALWEG_IDENTITY_UNAVAILABLE: { status: 503, retriable: true, title: 'Identity provider unavailable' },
   THALWEG_STORE_UNAVAILABLE: { status: 503, retriable: true, title: 'Store unavailable' },
   THALWEG_INTERNAL: { status: 500, retriable: false, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; retriable: boolean; title: string }>;

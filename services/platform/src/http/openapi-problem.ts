@@ -23,3 +23,11 @@ export const problemOpenapiComponents = {
 
 /** `$ref` to the shared problem response. */
 export const problemResponse = { $ref: '#/components/responses/Problem' } as const;
+
+/** Every /v1 operation needs a Keycloak access token for the `thalweg-api` audience. */
+export const bearerSecurityScheme = {
+  bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Keycloak access token (realm thalweg) whose audience includes thalweg-api.' },
+} as const;
+
+/** The answers every guarded operation may give: no or bad token, denied by policy, over the rate limit. */
+export const guardedResponses = { '401': problemResponse, '403': problemResponse, '429': problemResponse } as const;

@@ -5,3 +5,4 @@ export { registerTestSchemas } from './registry-fixtures.ts';
 export { startServiceProcess, freePort } from './service-process.ts';
 export type { ServiceProcess } from './service-process.ts';
 export { onCleanup } from './cleanup.ts';
+export { userToken, serviceToken, securityEnv } from './test-tokens.ts';

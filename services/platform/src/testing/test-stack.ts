@@ -12,6 +12,8 @@ export const testStack = {
   registryUrl: process.env.THALWEG_REGISTRY_URL ?? 'http://127.0.0.1:8085/apis/ccompat/v7',
   databaseUrl: process.env.THALWEG_DATABASE_URL ?? 'postgres://thalweg:thalweg@127.0.0.1:5432/thalweg',
   redisUrl: process.env.THALWEG_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  keycloakUrl: process.env.THALWEG_KEYCLOAK_URL ?? 'http://127.0.0.1:8080',
+  opaUrl: process.env.THALWEG_OPA_URL ?? 'http://127.0.0.1:8181',
 };
 
 export function testKafka(clientId = uniqueName('test-client')): Kafka {

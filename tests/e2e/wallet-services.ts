@@ -1,0 +1,61 @@
+import type { TestContext } from 'node:test';
+import { createTestDatabase, createTestTopic, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName, userToken } from '@thalweg/platform/testing';
+import { deadLetterTopicName } from '@thalweg/platform/topics';
+
+// The wallet path as real processes: command-api -> Kafka (ledger.wallets.v1, applied by
+// `thalweg topics apply`) -> registry -> projector-postgres -> PostgreSQL -> query-api, each
+// checking real Keycloak tokens and asking the stack's OPA.
+export const LEDGER_TOPIC = 'ledger.wallets.v1';
+
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  body: Record<string, any>;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A realm user to call as (a token is fetched), or a raw Authorization value; none by default. */
+  as?: string;
+  authorization?: string;
+}
+
+/** Calls a Thalweg API and parses the answer, JSON or problem+json. */
+export async function callApi(base: string, method: string, path: string, { body, headers = {}, as, authorization }: CallOptions = {}): Promise<ApiAnswer> {
+  const auth = authorization ?? (as ? `Bearer ${await userToken(as)}` : undefined);
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(auth ? { authorization: auth } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+}
+
+/** Starts the three services on a database and consumer group of the test's own. */
+export async function startWalletServices(t: TestContext, { command: commandEnv = {}, query: queryEnv = {} }: { command?: Record<string, string>; query?: Record<string, string> } = {}) {
+  const group = uniqueName('projector-postgres-e2e');
+  const admin = await testAdmin(t);
+  await createTestTopic(t, admin, { name: deadLetterTopicName(LEDGER_TOPIC, group), partitions: 6 });
+  const database = await createTestDatabase(t, 'e2e');
+  const common = { THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl, THALWEG_LOG_LEVEL: 'warn' };
+  const [command, query] = await Promise.all([
+    startServiceProcess(t, 'command-api', { ...common, ...securityEnv(), THALWEG_REDIS_URL: testStack.redisUrl, ...commandEnv }),
+    startServiceProcess(t, 'query-api', {
+      ...securityEnv(),
+      THALWEG_REDIS_URL: testStack.redisUrl,
+      THALWEG_DATABASE_URL: database.url,
+      THALWEG_LEDGER_PROJECTION_GROUP: group,
+      THALWEG_CONSISTENCY_TIMEOUT_MS: '20000',
+      THALWEG_LOG_LEVEL: 'warn',
+      ...queryEnv,
+    }),
+    startServiceProcess(t, 'projector-postgres', { ...common, THALWEG_DATABASE_URL: database.url, THALWEG_CONSUMER_GROUP: group }),
+  ]);
+  return {
+    command: (method: string, path: string, options?: CallOptions) => callApi(command.url, method, path, options),
+    query: (method: string, path: string, options?: CallOptions) => callApi(query.url, method, path, options),
+    urls: { command: command.url, query: query.url },
+  };
+}
