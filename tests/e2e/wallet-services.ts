@@ -57,5 +57,7 @@ export async function startWalletServices(t: TestContext, { command: commandEnv 
     command: (method: string, path: string, options?: CallOptions) => callApi(command.url, method, path, options),
     query: (method: string, path: string, options?: CallOptions) => callApi(query.url, method, path, options),
     urls: { command: command.url, query: query.url },
+    databaseUrl: database.url,
+    group,
   };
 }

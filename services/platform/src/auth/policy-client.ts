@@ -76,7 +76,8 @@ export function createPolicyClient({ url, timeoutMs = 500, cacheMs = 2_000, maxC
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw policyUnavailable(`the policy engine did not answer within ${timeoutMs} ms`, error);
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw policyUnavailable(timedOut ? `the policy engine did not answer within ${timeoutMs} ms` : 'the policy engine cannot be reached', error);
     }
     if (!response.ok) throw policyUnavailable(`the policy engine answered ${response.status}`);
     const body = (await response.json().catch(() => ({}))) as { result?: unknown };

@@ -6,3 +6,5 @@ export { startServiceProcess, freePort } from './service-process.ts';
 export type { ServiceProcess } from './service-process.ts';
 export { onCleanup } from './cleanup.ts';
 export { userToken, serviceToken, securityEnv } from './test-tokens.ts';
+export { startOpaProcess } from './opa-process.ts';
+export type { OpaProcess } from './opa-process.ts';
