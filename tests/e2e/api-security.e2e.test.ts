@@ -113,6 +113,13 @@ test('tokens: missing, malformed, tampered, forged, expired and for another audi
   const forgedInput = `${header}.${payload}`;
   const forged = await read({ authorization: `Bearer ${forgedInput}.${sign('sha256', Buffer.from(forgedInput), privateKey).toString('base64url')}` });
   assert.equal(forged.status, 401, "signed with a key that is not the realm's");
+  const headerClaims = JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    // Twice: the second comes while keycloak-connect holds back another key fetch.
+    const unknownKey = await read({ authorization: `Bearer ${encodePart({ ...headerClaims, kid: 'no-such-key' })}.${payload}.${signature}` });
+    assert.equal(unknownKey.status, 401, 'a key id the realm never had is the caller\'s fault, not a 503');
+    assert.match(unknownKey.body.detail, /unknown signing key/);
+  }
 
   const shortLived = await userToken('alice', { clientId: 'thalweg-test-short-lived' });
   const { exp } = JSON.parse(Buffer.from(shortLived.split('.')[1]!, 'base64url').toString()) as { exp: number };

@@ -40,6 +40,22 @@ function unauthenticated(realm: string, description?: string): ThalwegError {
   });
 }
 
+// keycloak-connect reports a key it could not load the same way whether Keycloak is down or the
+// token names a key the realm never had; only the first is the server's problem.
+const KEY_FETCH_FAILURE = /ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|socket hang up|Error fetching JWK Keys/;
+
+/** Why keycloak-connect refused a token, as the answer to give. */
+function refusal(realm: string, error: Error): ThalwegError {
+  const reason = error.message.replace(/^Grant validation failed\. Reason: /, '');
+  if (KEY_FETCH_FAILURE.test(reason)) {
+    return new ThalwegError('THALWEG_IDENTITY_UNAVAILABLE', "the identity provider's signing keys cannot be fetched", { cause: error, details: { headers: { 'Retry-After': '5' } } });
+  }
+  // An unknown key id fails inside keycloak-connect's key rotation: a failed load, or (while it
+  // throttles key fetches) a call on the undefined it returns.
+  if (reason.startsWith('failed to load public key') || reason.startsWith('Cannot read properties of undefined')) return unauthenticated(realm, 'invalid token (unknown signing key)');
+  return unauthenticated(realm, reason);
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
     /** Why the bearer token was refused, kept until `requireIdentity` answers for it. */
@@ -87,10 +103,7 @@ export function createBearerAuthentication({ keycloakUrl, realm, audience, minSe
           request.identity = identityFromClaims((grant.access_token as unknown as { content: AccessTokenClaims }).content);
         })
         .catch((error: Error) => {
-          const reason = error.message.replace(/^Grant validation failed\. Reason: /, '');
-          request.authenticationFailure = reason.startsWith('failed to load public key')
-            ? new ThalwegError('THALWEG_IDENTITY_UNAVAILABLE', "the identity provider's signing keys cannot be fetched", { cause: error, details: { headers: { 'Retry-After': '5' } } })
-            : unauthenticated(realm, reason);
+          request.authenticationFailure = refusal(realm, error);
         })
         .finally(() => next());
     },
