@@ -25,14 +25,16 @@ export async function startOpaProcess(t: TestContext, { port, policies = true }:
   // Its own process group: stack.sh runs OPA as a child, and both must go.
   const child = spawn('bash', args, { cwd: repoRoot, detached: true, stdio: 'ignore' });
   const exited = once(child, 'exit');
+  const url = `http://127.0.0.1:${listenPort}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(-child.pid!, 'SIGTERM');
       await exited;
     }
+    // bash leaves at once; OPA closes its listener during its own shutdown.
+    await waitFor(async () => (await fetch(`${url}/health`).catch(() => undefined)) === undefined, { timeout: 15_000, interval: 50, description: 'private OPA stopped' });
   };
   onCleanup(t, stop);
-  const url = `http://127.0.0.1:${listenPort}`;
   await waitFor(async () => (await fetch(`${url}/health?bundles`).catch(() => undefined))?.ok === true, { timeout: 30_000, interval: 200, description: 'private OPA' });
   return { url, port: listenPort, stop };
 }
