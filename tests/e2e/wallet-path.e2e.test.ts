@@ -44,7 +44,7 @@ test('wallet path: command, Kafka, projection and a read that honours the consis
 test('Idempotency-Key: a retry returns the first answer, the same key with another body is a 422', async (t) => {
   const path = await startPath(t);
   const opened = await path.command('POST', '/v1/wallets', { as: 'alice', body: { ownerId: 'owner-8', currency: 'USD' } });
-  const credit = { as: 'alice', body: { amountMinor: 500, reference: 'r-1' }, headers: { 'idempotency-key': 'credit-0001' } };
+  const credit = { as: 'alice', body: { amountMinor: 500, reference: 'r-1' }, headers: { 'idempotency-key': uniqueName('credit') } };
   const first = await path.command('POST', `/v1/wallets/${opened.body.walletId}/credits`, credit);
   const retry = await path.command('POST', `/v1/wallets/${opened.body.walletId}/credits`, credit);
   assert.equal(first.status, 202);
