@@ -5,3 +5,5 @@ export { registerTestSchemas } from './registry-fixtures.ts';
 export { startServiceProcess, freePort } from './service-process.ts';
 export type { ServiceProcess } from './service-process.ts';
 export { onCleanup } from './cleanup.ts';
+export { devKafkaPassword, devKafkaSasl, serviceKafkaEnv } from './service-credentials.ts';
+export { revokeAclsAtEnd } from './test-acls.ts';
