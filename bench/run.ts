@@ -19,7 +19,7 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PARTITIONS = 6;
 const catalog = loadSchemaCatalog();
-const kafka = createKafka({ brokers: testStack.brokers, clientId: 'bench' });
+const kafka = createKafka({ brokers: testStack.brokers, clientId: 'bench', ...(testStack.kafkaSasl ? { sasl: testStack.kafkaSasl } : {}) });
 const admin = kafka.admin();
 const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
 const cleanups: Array<() => Promise<unknown>> = [];

@@ -11,6 +11,8 @@ set -euo pipefail
 
 # shellcheck source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+# shellcheck source=components/kafka.sh
+source "$NATIVE_DIR/components/kafka.sh"   # kafka_service_principals, kafka_dev_password
 
 SERVICES=(projector-postgres command-api query-api)
 
@@ -25,6 +27,15 @@ service_port() {
 service_running() { pid_alive "$(read_pid "$1")" "services/$1/src/main.ts"; }
 
 thalweg_cli() { "$REPO_ROOT/services/cli/bin/thalweg" "$@"; }
+
+# service_kafka_env <service>: the service's own Kafka identity, as KEY=value words. Only services
+# the topic specs name are principals (query-api has none), and only a stack with SASL needs them.
+service_kafka_env() {
+  [ -n "${THALWEG_KAFKA_USERNAME:-}" ] || return 0
+  kafka_service_principals | grep -qxF "$1" || return 0
+  echo "THALWEG_KAFKA_USERNAME=$1"
+  echo "THALWEG_KAFKA_PASSWORD=$(kafka_dev_password "$1")"
+}
 
 ensure_node_modules() {
   if [ ! -d "$REPO_ROOT/node_modules/kafkajs" ]; then
@@ -58,8 +69,11 @@ cmd_up() {
     fi
     log "starting $service on port $(service_port "$service")"
     # Only the settings the services read: an unknown THALWEG_ variable stops a service at start-up.
+    # The operator's Kafka credentials in stack.env stay here: each service connects as itself.
+    local identity=()
+    mapfile -t identity < <(service_kafka_env "$service")
     spawn "$service" env -i PATH="$PATH" HOME="${HOME:-/root}" \
-      THALWEG_PORT="$(service_port "$service")" \
+      THALWEG_PORT="$(service_port "$service")" "${identity[@]}" \
       THALWEG_KAFKA_BROKERS="$THALWEG_KAFKA_BROKERS" THALWEG_REGISTRY_URL="$THALWEG_REGISTRY_URL" \
       THALWEG_DATABASE_URL="$THALWEG_DATABASE_URL" THALWEG_REDIS_URL="$THALWEG_REDIS_URL" \
       THALWEG_KEYCLOAK_URL="$THALWEG_KEYCLOAK_URL" THALWEG_OPA_URL="$THALWEG_OPA_URL" \

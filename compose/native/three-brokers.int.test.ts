@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createKafka } from '@thalweg/platform/kafka';
+import { createKafka, kafkaSasl } from '@thalweg/platform/kafka';
 import { uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
 
 const run = promisify(execFile);
@@ -25,7 +25,11 @@ test('BROKERS=3 starts a three-node quorum that keeps producing with one broker 
   await stack('up', 'kafka');
 
   const brokers = [9092, 9093, 9094].map((port) => `127.0.0.1:${port + PORT_OFFSET}`);
-  const kafka = createKafka({ brokers, clientId: 'three-brokers-test' });
+  // The brokers require SASL: the operator's credentials are those this stack wrote to its stack.env.
+  const stackEnv = Object.fromEntries([...readFileSync(join(home, 'stack.env'), 'utf8').matchAll(/^export (\w+)=(.*)$/gm)].map((match) => [match[1], match[2]]));
+  const sasl = kafkaSasl({ kafkaUsername: stackEnv.THALWEG_KAFKA_USERNAME ?? '', kafkaPassword: stackEnv.THALWEG_KAFKA_PASSWORD ?? '' });
+  assert.ok(sasl, 'stack.env names the operator principal');
+  const kafka = createKafka({ brokers, clientId: 'three-brokers-test', sasl });
   const admin = kafka.admin();
   await admin.connect();
   onCleanup(t, () => admin.disconnect());

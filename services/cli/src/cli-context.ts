@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { kafkaSettings } from '@thalweg/platform/config';
+import { kafkaSasl, type KafkaSasl } from '@thalweg/platform/kafka';
 import { repoRoot } from '@thalweg/platform/schemas';
 
 /** Where a command writes; tests pass their own to read the output. */
@@ -37,6 +38,8 @@ export interface CliContext {
   topicsDir: string;
   /** Read lazily: a command that does not talk to Kafka or the registry does not need them. */
   brokers(): string[];
+  /** The operator's SASL identity (THALWEG_KAFKA_USERNAME, …); none for brokers without authentication. */
+  kafkaSasl(): KafkaSasl | undefined;
   registryUrl(): string;
 }
 
@@ -66,6 +69,12 @@ export function createContext(io: CliIo, options: CliOptions): CliContext {
     schemasDir: options['schemas-dir'] ? resolve(options['schemas-dir']) : join(repo, 'schemas'),
     topicsDir: options['topics-dir'] ? resolve(options['topics-dir']) : join(repo, 'topics'),
     brokers: () => read(kafkaSettings.kafkaBrokers),
+    kafkaSasl: () =>
+      kafkaSasl({
+        kafkaUsername: read(kafkaSettings.kafkaUsername),
+        kafkaPassword: read(kafkaSettings.kafkaPassword),
+        kafkaSaslMechanism: read(kafkaSettings.kafkaSaslMechanism),
+      }),
     registryUrl: () => read(kafkaSettings.registryUrl),
   };
 }

@@ -3,17 +3,25 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deleteTopicsAtEnd, testAdmin, uniqueName, waitFor } from '@thalweg/platform/testing';
-import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { deleteTopicsAtEnd, revokeAclsAtEnd, testAdmin, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { deadLetterTopicName, desiredAcls, parseTopicSpec } from '@thalweg/platform/topics';
 import { runThalweg, transcript } from './testing/run-thalweg.ts';
 
 /** kafkajs ConfigResourceTypes.TOPIC */
 const TOPIC_RESOURCE = 2;
 
-/** An admin client, closed when the test ends after the test's topics that exist are deleted. */
-async function connectedAdmin(t: TestContext, topics: string[]) {
+/** The file's own consumer group, so the ACLs apply grants for it are this file's alone. */
+const group = uniqueName('projector-test');
+
+/**
+ * An admin client, closed when the test ends after the test's topics that exist are deleted and
+ * the ACLs `topics apply` grants for `topic`'s spec are revoked.
+ */
+async function connectedAdmin(t: TestContext, topic: string) {
   const admin = await testAdmin(t);
-  deleteTopicsAtEnd(t, admin, topics);
+  deleteTopicsAtEnd(t, admin, [topic, deadLetterTopicName(topic, group)]);
+  const spec = parseTopicSpec({ name: topic, description: 'x', partitions: 1, replicationFactor: 1, eventTypes: ['thalweg.ledger.WalletOpened'], producers: ['command-api'], consumers: [{ group }] }, 'acls');
+  revokeAclsAtEnd(t, admin, desiredAcls([spec]).bindings);
   return admin;
 }
 
@@ -33,7 +41,7 @@ function specFile(dir: string, name: string, partitions: number) {
       'eventTypes: [thalweg.ledger.WalletOpened]',
       'producers: [command-api]',
       'consumers:',
-      '  - group: projector-test',
+      `  - group: ${group}`,
       '',
     ].join('\n'),
   );
@@ -43,8 +51,8 @@ test('topics apply creates the declared topic and its dead letter topic, grows p
   const dir = mkdtempSync(join(tmpdir(), 'thalweg-topics-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const topic = `${uniqueName('it', '')}.wallets.v1`;
-  const dlq = deadLetterTopicName(topic, 'projector-test');
-  const admin = await connectedAdmin(t, [topic, dlq]);
+  const dlq = deadLetterTopicName(topic, group);
+  const admin = await connectedAdmin(t, topic);
   const args = ['--topics-dir', dir];
   const partitionsOf = async (name: string) => (await admin.fetchTopicMetadata({ topics: [name] })).topics[0]?.partitions.length;
   const { brokers: cluster } = await admin.describeCluster();
@@ -54,6 +62,8 @@ test('topics apply creates the declared topic and its dead letter topic, grows p
   assert.equal(created.code, 0, transcript(created));
   assert.match(created.stdout, new RegExp(`\\+ create ${topic.replaceAll('.', '\\.')}\\n`), transcript(created));
   assert.match(created.stdout, new RegExp(`\\+ create ${dlq.replaceAll('.', '\\.')}`), transcript(created));
+  assert.match(created.stdout, new RegExp(`\\+ grant User:command-api WRITE on topic ${topic.replaceAll('.', '\\.')}\\n`), transcript(created));
+  assert.match(created.stdout, new RegExp(`\\+ grant User:${group} READ on groups prefixed ${group}\\n`), transcript(created));
   if (cluster.length < 3) assert.match(created.stdout, /replication factor 3 capped to \d/, transcript(created));
 
   await waitFor(async () => (await partitionsOf(topic)) === 3 && (await partitionsOf(dlq)) === 3, { description: 'both topics with 3 partitions' });
@@ -96,11 +106,12 @@ test('topics plan reports what apply would do and changes nothing', async (t) =>
   const dir = mkdtempSync(join(tmpdir(), 'thalweg-topics-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const topic = `${uniqueName('it', '')}.wallets.v1`;
-  const admin = await connectedAdmin(t, [topic, deadLetterTopicName(topic, 'projector-test')]);
+  const admin = await connectedAdmin(t, topic);
   specFile(dir, topic, 2);
   const run = await runThalweg(['topics', 'plan', '--topics-dir', dir]);
   assert.equal(run.code, 0, transcript(run));
   assert.match(run.stdout, /Plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 refused\./, transcript(run));
+  assert.match(run.stdout, /ACLs: 8 to grant, 0 to revoke\./, transcript(run));
   assert.equal((await admin.listTopics()).includes(topic), false);
 });
 

@@ -2,6 +2,11 @@
 
 const environment = `Environment:
   THALWEG_KAFKA_BROKERS   Kafka bootstrap servers, comma-separated (default 127.0.0.1:9092)
+  THALWEG_KAFKA_USERNAME  SASL principal, the operator's (the native stack's stack.env sets
+                          thalweg-admin); empty: no SASL
+  THALWEG_KAFKA_PASSWORD  its password
+  THALWEG_KAFKA_SASL_MECHANISM
+                          scram-sha-512 (default), scram-sha-256 or plain
   THALWEG_REGISTRY_URL    Confluent-compatible registry URL
                           (default http://127.0.0.1:8085/apis/ccompat/v7)`;
 

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { listen } from '@thalweg/platform/http';
-import { createKafka } from '@thalweg/platform/kafka';
+import { createKafka, kafkaSasl } from '@thalweg/platform/kafka';
 import { runService } from '@thalweg/platform/lifecycle';
 import { createSchemaRegistryClient } from '@thalweg/platform/registry';
 import { createPublisher } from '@thalweg/platform/events';
@@ -14,7 +14,7 @@ const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, bindings: { service: 'command-api' } });
 
 await runService('command-api', logger, async () => {
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'command-api', logger });
+  const kafka = createKafka({ brokers: config.kafkaBrokers, sasl: kafkaSasl(config), clientId: 'command-api', logger });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
   redis.on('error', (error) => logger.warn('redis error', { error }));
   const publisher = createPublisher({

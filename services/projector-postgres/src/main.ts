@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createServiceApp, listen } from '@thalweg/platform/http';
-import { createKafka } from '@thalweg/platform/kafka';
+import { createKafka, kafkaSasl } from '@thalweg/platform/kafka';
 import { runService } from '@thalweg/platform/lifecycle';
 import { createSchemaRegistryClient } from '@thalweg/platform/registry';
 import { loadSchemaCatalog } from '@thalweg/platform/schemas';
@@ -23,7 +23,7 @@ await runService('projector-postgres', logger, async () => {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, connectionTimeoutMillis: 3_000 });
   pool.on('error', (error) => logger.warn('postgres pool error', { error }));
   const projector = await createLedgerProjector({
-    kafka: createKafka({ brokers: config.kafkaBrokers, clientId: 'projector-postgres', logger }),
+    kafka: createKafka({ brokers: config.kafkaBrokers, sasl: kafkaSasl(config), clientId: 'projector-postgres', logger }),
     registry: createSchemaRegistryClient({ url: config.registryUrl }),
     pool,
     group: config.group,

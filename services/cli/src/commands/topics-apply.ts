@@ -18,7 +18,8 @@ export async function topicsApply(context: CliContext): Promise<number> {
   });
   io.out('');
   for (const action of result.applied) io.out(`applied: ${action.kind} ${action.topic}`);
-  if (result.applied.length === 0 && result.refused.length === 0) io.out('Nothing to apply.');
+  if (result.acls.length > 0) io.out(`applied: ${result.acls.filter((change) => change.kind === 'grant').length} ACLs granted, ${result.acls.filter((change) => change.kind === 'revoke').length} revoked`);
+  if (result.applied.length === 0 && result.acls.length === 0 && result.refused.length === 0) io.out('Nothing to apply.');
   if (result.refused.length > 0) {
     const topics = [...new Set(result.refused.map((action) => action.deadLetterOf?.topic ?? action.topic))];
     const error = new ThalwegError(
@@ -29,6 +30,7 @@ export async function topicsApply(context: CliContext): Promise<number> {
     io.err(`error ${error.code}: ${error.message}`);
     return 1;
   }
-  if (result.applied.length > 0) io.out(`Applied ${result.applied.length} change${result.applied.length === 1 ? '' : 's'}.`);
+  const changes = result.applied.length + result.acls.length;
+  if (changes > 0) io.out(`Applied ${changes} change${changes === 1 ? '' : 's'}.`);
   return 0;
 }

@@ -7,7 +7,7 @@ type Admin = ReturnType<ReturnType<typeof createKafka>['admin']>;
 /** Runs `work` with a connected admin client, disconnected afterwards whatever happens. */
 export async function withAdmin<T>(context: CliContext, work: (admin: Admin) => Promise<T>): Promise<T> {
   const brokers = context.brokers();
-  const admin = createKafka({ brokers, clientId: 'thalweg-cli', overrides: { retry: { initialRetryTime: 300, retries: 3 } } }).admin();
+  const admin = createKafka({ brokers, sasl: context.kafkaSasl(), clientId: 'thalweg-cli', overrides: { retry: { initialRetryTime: 300, retries: 3 } } }).admin();
   try {
     await admin.connect();
   } catch (error) {

@@ -1,4 +1,4 @@
-import { integer, list, oneOf, string } from './env-reader.ts';
+import { integer, list, oneOf, optionalString, string } from './env-reader.ts';
 
 /** Settings shared by every service that talks to the backbone, with the native stack's defaults. */
 export const kafkaSettings = {
@@ -6,6 +6,12 @@ export const kafkaSettings = {
   registryUrl: string('THALWEG_REGISTRY_URL', {
     default: 'http://127.0.0.1:8085/apis/ccompat/v7',
     description: 'Confluent-compatible schema registry URL',
+  }),
+  kafkaUsername: optionalString('THALWEG_KAFKA_USERNAME', { description: 'SASL principal; empty: no SASL, for brokers without authentication' }),
+  kafkaPassword: optionalString('THALWEG_KAFKA_PASSWORD', { description: 'SASL password of THALWEG_KAFKA_USERNAME' }),
+  kafkaSaslMechanism: oneOf('THALWEG_KAFKA_SASL_MECHANISM', ['scram-sha-512', 'scram-sha-256', 'plain'] as const, {
+    default: 'scram-sha-512',
+    description: 'SASL mechanism, used when THALWEG_KAFKA_USERNAME is set',
   }),
 };
 

@@ -24,6 +24,11 @@ export function string(variable: string, options: { default?: string; descriptio
   };
 }
 
+/** Text that may be empty: an empty value means "not set" to the setting's user (e.g. no SASL). */
+export function optionalString(variable: string, options: { default?: string; description?: string } = {}): Setting<string> {
+  return { variable, parse: (raw) => raw.trim(), fallback: options.default ?? '', description: options.description ?? '' };
+}
+
 export function integer(
   variable: string,
   options: { default?: number; min?: number; max?: number; description?: string } = {},

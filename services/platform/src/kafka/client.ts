@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
-import type { Kafka, KafkaConfig, logLevel as LogLevelEnum } from 'kafkajs';
+import type { Kafka, KafkaConfig, logLevel as LogLevelEnum, SASLOptions } from 'kafkajs';
 import type { Logger } from '../telemetry/index.ts';
+import type { KafkaSasl } from './sasl-settings.ts';
 
 const { Kafka: KafkaClass, logLevel } = kafkajs;
 
@@ -8,7 +9,9 @@ export interface KafkaClientOptions {
   brokers: string[];
   clientId?: string;
   logger?: Logger;
-  /** Extra kafkajs settings (SASL, SSL, timeouts). */
+  /** The client's identity; none for brokers without authentication (see `kafkaSasl`). */
+  sasl?: KafkaSasl;
+  /** Extra kafkajs settings (SSL, timeouts). */
   overrides?: Partial<KafkaConfig>;
 }
 
@@ -24,14 +27,17 @@ function logCreator(logger: Logger) {
 }
 
 /** The one place a kafkajs client is made, so every service connects the same way. */
-export function createKafka({ brokers, clientId = 'thalweg', logger, overrides = {} }: KafkaClientOptions): Kafka {
+export function createKafka({ brokers, clientId = 'thalweg', logger, sasl, overrides = {} }: KafkaClientOptions): Kafka {
   if (brokers.length === 0) throw new Error('createKafka: at least one broker is required');
+  if (sasl && (!sasl.username || !sasl.password)) throw new Error('createKafka: SASL needs a username and a password');
   return new KafkaClass({
     clientId,
     brokers,
     connectionTimeout: 3_000, // ms
     requestTimeout: 30_000, // ms
     retry: { initialRetryTime: 300, retries: 8 }, // ms, attempts
+    // SASL without TLS suits the native stack on 127.0.0.1; a deployment adds `ssl` through overrides.
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions } : {}),
     logLevel: logger ? logLevel.WARN : logLevel.NOTHING,
     ...(logger ? { logCreator: logCreator(logger) } : {}),
     ...overrides,

@@ -1,2 +1,4 @@
 export { createKafka } from './client.ts';
 export type { KafkaClientOptions } from './client.ts';
+export { kafkaSasl } from './sasl-settings.ts';
+export type { KafkaSasl, SaslMechanismName } from './sasl-settings.ts';

@@ -8,3 +8,5 @@ export { onCleanup } from './cleanup.ts';
 export { userToken, serviceToken, securityEnv } from './test-tokens.ts';
 export { startOpaProcess } from './opa-process.ts';
 export type { OpaProcess } from './opa-process.ts';
+export { devKafkaPassword, devKafkaSasl, serviceKafkaEnv } from './service-credentials.ts';
+export { revokeAclsAtEnd } from './test-acls.ts';

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { onCleanup } from './cleanup.ts';
+import { serviceKafkaEnv } from './service-credentials.ts';
 import { waitFor } from './wait-for.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -27,15 +28,16 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs a Thalweg service as its own process, the way `make up` does, and waits until its
- * /readyz answers 200. The test's end sends SIGTERM and waits for a clean exit.
+ * Runs a Thalweg service as its own process, the way `make up` does (as its own Kafka principal,
+ * see `serviceKafkaEnv`; `env` may override), and waits until its /readyz answers 200. The test's
+ * end sends SIGTERM and waits for a clean exit.
  */
 export async function startServiceProcess(t: TestContext, service: string, env: Record<string, string>, { timeout = 60_000 } = {}): Promise<ServiceProcess> {
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', ...env, THALWEG_PORT: String(port), THALWEG_HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH ?? '', ...serviceKafkaEnv(service), ...env, THALWEG_PORT: String(port), THALWEG_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

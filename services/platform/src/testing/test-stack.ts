@@ -2,22 +2,32 @@ import type { TestContext } from 'node:test';
 import { onCleanup } from './cleanup.ts';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import pg from 'pg';
-import { createKafka } from '../kafka/index.ts';
+import { kafkaSettings } from '../config/index.ts';
+import { createKafka, kafkaSasl, type KafkaSasl } from '../kafka/index.ts';
 import { uniqueName } from './unique.ts';
 import { waitFor } from './wait-for.ts';
 
+const env = process.env;
+
 /** Where the stack started by `make test` listens; the same THALWEG_ variables the services read. */
 export const testStack = {
-  brokers: (process.env.THALWEG_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  registryUrl: process.env.THALWEG_REGISTRY_URL ?? 'http://127.0.0.1:8085/apis/ccompat/v7',
-  databaseUrl: process.env.THALWEG_DATABASE_URL ?? 'postgres://thalweg:thalweg@127.0.0.1:5432/thalweg',
-  redisUrl: process.env.THALWEG_REDIS_URL ?? 'redis://127.0.0.1:6379',
-  keycloakUrl: process.env.THALWEG_KEYCLOAK_URL ?? 'http://127.0.0.1:8080',
-  opaUrl: process.env.THALWEG_OPA_URL ?? 'http://127.0.0.1:8181',
+  brokers: (env.THALWEG_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  /** The operator principal from stack.env (thalweg-admin); tests act as it unless they say otherwise. */
+  kafkaSasl: kafkaSasl({
+    kafkaUsername: env.THALWEG_KAFKA_USERNAME ?? '',
+    kafkaPassword: env.THALWEG_KAFKA_PASSWORD ?? '',
+    kafkaSaslMechanism: env.THALWEG_KAFKA_SASL_MECHANISM ? kafkaSettings.kafkaSaslMechanism.parse(env.THALWEG_KAFKA_SASL_MECHANISM) : undefined,
+  }),
+  registryUrl: env.THALWEG_REGISTRY_URL ?? 'http://127.0.0.1:8085/apis/ccompat/v7',
+  databaseUrl: env.THALWEG_DATABASE_URL ?? 'postgres://thalweg:thalweg@127.0.0.1:5432/thalweg',
+  redisUrl: env.THALWEG_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  keycloakUrl: env.THALWEG_KEYCLOAK_URL ?? 'http://127.0.0.1:8080',
+  opaUrl: env.THALWEG_OPA_URL ?? 'http://127.0.0.1:8181',
 };
 
-export function testKafka(clientId = uniqueName('test-client')): Kafka {
-  return createKafka({ brokers: testStack.brokers, clientId });
+/** A client of the test stack, as the operator principal unless another identity is given. */
+export function testKafka(clientId = uniqueName('test-client'), { sasl = testStack.kafkaSasl }: { sasl?: KafkaSasl } = {}): Kafka {
+  return createKafka({ brokers: testStack.brokers, clientId, ...(sasl ? { sasl } : {}) });
 }
 
 /** An admin client closed when the test ends. */

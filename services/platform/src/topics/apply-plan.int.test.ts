@@ -1,8 +1,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
-import { deleteTopicsAtEnd, testAdmin, uniqueName, waitFor } from '../testing/index.ts';
+import { deleteTopicsAtEnd, revokeAclsAtEnd, testAdmin, uniqueName, waitFor } from '../testing/index.ts';
 import { applyPlan } from './apply-plan.ts';
+import { applyAclChanges, readAcls } from './cluster-acls.ts';
+import { deadLetterTopicName } from './dead-letter-topics.ts';
+import { aclBindingKey, desiredAcls } from './desired-acls.ts';
+import { formatPlan } from './format-plan.ts';
 import { planTopics } from './plan-topics.ts';
 import { parseTopicSpec } from './topic-spec.ts';
 
@@ -77,4 +81,46 @@ test('lowering partitions re-creates the topic when named', async (t) => {
   const replaced = await applyPlan({ admin, plan: await planTopics({ admin, specs: [two], allowDestructive: [topic] }), allowDestructive: [topic] });
   assert.deepEqual(replaced.applied.map((action) => action.kind), ['replace-topic']);
   await waitFor(async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length === 2, { description: 'two partitions after the replace' });
+});
+
+test('ACLs: apply grants what the spec asks, revokes other ALLOW ACLs on its resources, leaves the rest', async (t) => {
+  const topic = `${uniqueName('it', '')}.acls.v1`;
+  const producer = uniqueName('producer');
+  const group = uniqueName('consumer');
+  const admin = await connectedAdmin(t, [topic, deadLetterTopicName(topic, group)]);
+  const declared = parseTopicSpec(
+    { name: topic, description: 'ACL apply test.', partitions: 1, replicationFactor: 1, eventTypes: ['thalweg.ledger.WalletOpened'], producers: [producer], consumers: [{ group }] },
+    `${topic}.yaml`,
+  );
+  const desired = desiredAcls([declared]);
+  const intruder = { ...desired.bindings.find((binding) => binding.resourceName === topic)!, principal: `User:${uniqueName('intruder')}`, operation: 'READ' };
+  const elsewhere = { ...intruder, resourceName: `${topic}-not-declared` };
+  revokeAclsAtEnd(t, admin, [...desired.bindings, intruder, elsewhere]);
+
+  // Create, describe and delete ACLs are the v1 APIs: Kafka 4 no longer serves v0 (KIP-896).
+  const created = await applyPlan({ admin, plan: await planTopics({ admin, specs: [declared] }) });
+  assert.deepEqual(created.acls.map((change) => change.kind), desired.bindings.map(() => 'grant'));
+  const granted = await waitFor(async () => {
+    const acls = (await readAcls(admin)) ?? [];
+    return desired.bindings.every((binding) => acls.some((acl) => aclBindingKey(acl) === aclBindingKey(binding))) ? acls : undefined;
+  }, { description: 'the granted ACLs are on the cluster' });
+  assert.ok(granted.some((acl) => acl.patternType === 'PREFIXED' && acl.resourceType === 'GROUP' && acl.resourceName === group));
+
+  await applyAclChanges(admin, [intruder, elsewhere].map((binding) => ({ kind: 'grant', binding })));
+  const plan = await waitFor(async () => {
+    const next = await planTopics({ admin, specs: [declared] });
+    return next.acls.length > 0 ? next : undefined;
+  }, { description: 'the extra ACL shows in the plan' });
+  assert.deepEqual(plan.acls.map((change) => `${change.kind} ${aclBindingKey(change.binding)}`), [`revoke ${aclBindingKey(intruder)}`]);
+  await applyPlan({ admin, plan });
+  const after = await waitFor(async () => {
+    const acls = (await readAcls(admin)) ?? [];
+    return acls.some((acl) => aclBindingKey(acl) === aclBindingKey(intruder)) ? undefined : acls;
+  }, { description: 'the extra ACL is revoked' });
+  assert.ok(after.some((acl) => aclBindingKey(acl) === aclBindingKey(elsewhere)), 'an ACL on a resource no spec names stays');
+  const settled = await waitFor(async () => {
+    const replan = await planTopics({ admin, specs: [declared] });
+    return replan.acls.length === 0 && replan.actions.length === 0 ? replan : undefined;
+  }, { description: 're-plan is empty' });
+  assert.match(formatPlan(settled), /No changes/);
 });

@@ -2,9 +2,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { ThalwegError } from '../errors/index.ts';
+import { applyAclChanges } from './cluster-acls.ts';
 import { isNamed } from './compute-plan.ts';
 import { kafkaAdminError } from './kafka-admin-error.ts';
-import type { PlanAction, TopicPlan } from './plan-types.ts';
+import type { AclChange, PlanAction, TopicPlan } from './plan-types.ts';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -21,6 +22,8 @@ export interface ApplyResult {
   applied: PlanAction[];
   /** Destructive actions whose topic was not named: left undone. */
   refused: PlanAction[];
+  /** ACLs granted and revoked. */
+  acls: AclChange[];
 }
 
 const entries = (configs: Record<string, string>) => Object.entries(configs).map(([name, value]) => ({ name, value }));
@@ -86,8 +89,9 @@ async function run(admin: Admin, action: PlanAction, brokersTimeout: number): Pr
 
 /**
  * `topics apply`: runs the plan's safe actions, then the destructive ones whose topic is named in
- * `allowDestructive`; the others are returned as refused. A failure stops the run with the
- * Thalweg error of the failed action, its details listing what was applied before it.
+ * `allowDestructive`, then the ACL changes; the refused actions are returned as refused. A failure
+ * stops the run with the Thalweg error of the failed action, its details listing what was applied
+ * before it.
  */
 export async function applyPlan({ admin, plan, allowDestructive = [], timeout = 60_000 }: ApplyPlanOptions): Promise<ApplyResult> {
   const applied: PlanAction[] = [];
@@ -103,5 +107,12 @@ export async function applyPlan({ admin, plan, allowDestructive = [], timeout = 
     }
     applied.push(action);
   }
-  return { applied, refused };
+  try {
+    await applyAclChanges(admin, plan.acls);
+  } catch (error) {
+    const failure = kafkaAdminError(error, 'changing ACLs');
+    failure.details.applied = applied.map((done) => `${done.kind} ${done.topic}`);
+    throw failure;
+  }
+  return { applied, refused, acls: plan.acls };
 }

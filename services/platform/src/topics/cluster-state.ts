@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin, ConfigEntries } from 'kafkajs';
 import { ThalwegError } from '../errors/index.ts';
+import { readAcls } from './cluster-acls.ts';
 import { kafkaAdminError } from './kafka-admin-error.ts';
 import type { ClusterState, CurrentConfig, ExistingTopic } from './plan-types.ts';
 
@@ -13,10 +14,10 @@ function currentConfig(entry: ConfigEntries): CurrentConfig {
   return { value: entry.configValue, override, ...(fallback ? { inherited: fallback.configValue } : {}) };
 }
 
-/** Reads what the plan needs from the cluster: brokers, all topic names, and details of `names` that exist. */
+/** Reads what the plan needs from the cluster: brokers, all topic names, details of `names` that exist, and the ACLs. */
 export async function readClusterState({ admin, names }: { admin: Admin; names: string[] }): Promise<ClusterState> {
   try {
-    const [{ brokers }, topicNames] = await Promise.all([admin.describeCluster(), admin.listTopics()]);
+    const [{ brokers }, topicNames, acls] = await Promise.all([admin.describeCluster(), admin.listTopics(), readAcls(admin)]);
     if (brokers.length === 0) throw new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', 'the cluster reports no brokers');
     const present = names.filter((name) => topicNames.includes(name));
     const topics: Record<string, ExistingTopic> = {};
@@ -40,7 +41,7 @@ export async function readClusterState({ admin, names }: { admin: Admin; names: 
         };
       }
     }
-    return { brokers: brokers.map((broker) => broker.nodeId).sort((a, b) => a - b), topicNames: [...topicNames].sort(), topics };
+    return { brokers: brokers.map((broker) => broker.nodeId).sort((a, b) => a - b), topicNames: [...topicNames].sort(), topics, ...(acls ? { acls } : {}) };
   } catch (error) {
     throw kafkaAdminError(error, 'reading the cluster state');
   }

@@ -1,6 +1,7 @@
+import { computeAclChanges } from './acl-changes.ts';
 import { diffConfigs } from './config-diff.ts';
 import type { DesiredTopic } from './dead-letter-topics.ts';
-import type { ClusterState, ConfigChange, ExistingTopic, PlanAction, TopicPlan } from './plan-types.ts';
+import type { AclChange, ClusterState, ConfigChange, DesiredAcls, ExistingTopic, PlanAction, TopicPlan } from './plan-types.ts';
 import { reassignReplicas } from './replica-assignment.ts';
 
 export interface ComputePlanOptions {
@@ -8,6 +9,8 @@ export interface ComputePlanOptions {
   state: ClusterState;
   /** Topic names whose destructive changes (or deletion, when undeclared) are asked for. */
   allowDestructive?: string[];
+  /** The ACLs the specs ask for (`desiredAcls`); none planned when absent. */
+  acls?: DesiredAcls;
 }
 
 /** A destructive action on a topic runs when the topic, or the topic a dead letter topic derives from, is named. */
@@ -90,7 +93,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * replication changes, cleanup.policy changes, retention decreases and deletions are destructive
  * and stay refused unless their topic is named in `allowDestructive`.
  */
-export function computePlan({ desired, state, allowDestructive = [] }: ComputePlanOptions): TopicPlan {
+export function computePlan({ desired, state, allowDestructive = [], acls }: ComputePlanOptions): TopicPlan {
   const actions: PlanAction[] = [];
   const notes: string[] = [];
   const brokerCount = state.brokers.length;
@@ -131,5 +134,11 @@ export function computePlan({ desired, state, allowDestructive = [] }: ComputePl
       }
     }
   }
-  return { brokerCount, actions, notes };
+  let aclChanges: AclChange[] = [];
+  if (acls) {
+    notes.push(...acls.notes);
+    if (state.acls) aclChanges = computeAclChanges({ desired: acls, existing: state.acls });
+    else if (acls.bindings.length > 0) notes.push('the brokers run no authorizer: the ACLs the specs ask for are not applied');
+  }
+  return { brokerCount, actions, acls: aclChanges, notes };
 }

@@ -4,12 +4,13 @@ import { formatPlan } from './format-plan.ts';
 import type { TopicPlan } from './plan-types.ts';
 
 test('an empty plan says there is nothing to change', () => {
-  assert.match(formatPlan({ brokerCount: 1, actions: [], notes: [] }), /No changes: the cluster matches the topic specs\./);
+  assert.match(formatPlan({ brokerCount: 1, actions: [], acls: [], notes: [] }), /No changes: the cluster matches the topic specs\./);
 });
 
 test('actions render Terraform-style and refusals say how to ask for them by name', () => {
   const plan: TopicPlan = {
     brokerCount: 1,
+    acls: [],
     notes: ['ledger.wallets.v1: replication factor 3 capped to 1'],
     actions: [
       { kind: 'create-topic', topic: 'ledger.wallets.v1.g.dlq', deadLetterOf: { topic: 'ledger.wallets.v1', group: 'g' }, destructive: false, allowed: true, partitions: 6, replicationFactor: 1, configs: { 'retention.ms': '2592000000' } },

@@ -1,3 +1,4 @@
+import { formatAclChanges } from './format-acl-changes.ts';
 import type { ConfigChange, PlanAction, TopicPlan } from './plan-types.ts';
 
 function configLines(configs: Record<string, string>, indent: string): string[] {
@@ -61,8 +62,9 @@ function describe(action: PlanAction): string[] {
 /** Renders a plan Terraform-style: `+ create`, `~ update`, `-/+ replace`, `- delete`, `! refused`. */
 export function formatPlan(plan: TopicPlan): string {
   const lines: string[] = [`Cluster: ${plan.brokerCount} broker${plan.brokerCount === 1 ? '' : 's'}.`, ''];
-  if (plan.actions.length === 0) lines.push('No changes: the cluster matches the topic specs.');
+  if (plan.actions.length === 0 && plan.acls.length === 0) lines.push('No changes: the cluster matches the topic specs.');
   for (const action of plan.actions) lines.push(...describe(action));
+  if (plan.acls.length > 0) lines.push(...(plan.actions.length > 0 ? [''] : []), ...formatAclChanges(plan.acls));
   if (plan.notes.length > 0) lines.push('', 'Notes:', ...plan.notes.map((note) => `  * ${note}`));
   const count = (predicate: (action: PlanAction) => boolean) => plan.actions.filter(predicate).length;
   const refused = count((action) => action.destructive && !action.allowed);
@@ -74,6 +76,11 @@ export function formatPlan(plan: TopicPlan): string {
         `${count((action) => action.allowed && action.kind === 'replace-topic')} to replace, ` +
         `${count((action) => action.kind === 'delete-topic')} to delete, ${refused} refused.`,
     );
+  }
+  if (plan.acls.length > 0) {
+    const grants = plan.acls.filter((change) => change.kind === 'grant').length;
+    if (plan.actions.length === 0) lines.push('');
+    lines.push(`ACLs: ${grants} to grant, ${plan.acls.length - grants} to revoke.`);
   }
   return lines.join('\n');
 }

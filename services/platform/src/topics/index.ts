@@ -19,10 +19,17 @@ export { readClusterState } from './cluster-state.ts';
 export { planTopics } from './plan-topics.ts';
 export type { PlanTopicsOptions } from './plan-topics.ts';
 export { applyPlan } from './apply-plan.ts';
+export { aclBindingKey, aclResourceKey, desiredAcls } from './desired-acls.ts';
+export { computeAclChanges } from './acl-changes.ts';
+export { applyAclChanges, readAcls } from './cluster-acls.ts';
+export { formatAclChanges } from './format-acl-changes.ts';
 export type { ApplyPlanOptions, ApplyResult } from './apply-plan.ts';
 export { formatPlan } from './format-plan.ts';
 export { defaultTopicsDir } from './repo-paths.ts';
 export type {
+  AclBinding,
+  AclChange,
+  AclResource,
   AddPartitionsAction,
   ChangeReplicationAction,
   ClusterState,
@@ -30,6 +37,7 @@ export type {
   CreateTopicAction,
   CurrentConfig,
   DeleteTopicAction,
+  DesiredAcls,
   ExistingTopic,
   PlanAction,
   ReplaceTopicAction,

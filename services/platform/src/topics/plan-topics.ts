@@ -2,6 +2,7 @@ import type { Admin } from 'kafkajs';
 import { readClusterState } from './cluster-state.ts';
 import { computePlan } from './compute-plan.ts';
 import { desiredTopics } from './dead-letter-topics.ts';
+import { desiredAcls } from './desired-acls.ts';
 import type { TopicPlan } from './plan-types.ts';
 import type { TopicSpec } from './topic-spec.ts';
 
@@ -13,10 +14,11 @@ export interface PlanTopicsOptions {
   allowDestructive?: string[];
 }
 
-/** `topics plan`: reads the cluster and lists what reconciling it with the specs takes. Changes nothing. */
+/** `topics plan`: reads the cluster and lists what reconciling it (topics and ACLs) with the specs takes. Changes nothing. */
 export async function planTopics({ admin, specs, allowDestructive = [] }: PlanTopicsOptions): Promise<TopicPlan> {
-  const desired = desiredTopics(Array.isArray(specs) ? specs : specs.all());
+  const list = Array.isArray(specs) ? specs : specs.all();
+  const desired = desiredTopics(list);
   const names = [...new Set([...desired.map((topic) => topic.name), ...allowDestructive])];
   const state = await readClusterState({ admin, names });
-  return computePlan({ desired, state, allowDestructive });
+  return computePlan({ desired, state, allowDestructive, acls: desiredAcls(list) });
 }

@@ -25,6 +25,38 @@ export interface ClusterState {
   topicNames: string[];
   /** Details of the topics the plan looks at. */
   topics: Record<string, ExistingTopic>;
+  /** The cluster's topic and group ACLs; undefined when the brokers run no authorizer. */
+  acls?: AclBinding[];
+}
+
+/** What an ACL applies to, in Kafka's terms. */
+export interface AclResource {
+  resourceType: 'TOPIC' | 'GROUP';
+  /** PREFIXED matches every name that starts with `resourceName`. */
+  patternType: 'LITERAL' | 'PREFIXED';
+  resourceName: string;
+}
+
+/** One ACL: `permission` for `principal` (User:<name>) to do `operation` on the resource. */
+export interface AclBinding extends AclResource {
+  principal: string;
+  host: string;
+  /** Kafka's operation name: READ, WRITE, DESCRIBE, ALL, … */
+  operation: string;
+  permission: 'ALLOW' | 'DENY';
+}
+
+/** The ACLs the specs ask for and the resources they name (whose other ALLOW ACLs are revoked). */
+export interface DesiredAcls {
+  bindings: AclBinding[];
+  resources: AclResource[];
+  /** Overlaps worth knowing, e.g. one group name prefixing another. */
+  notes: string[];
+}
+
+export interface AclChange {
+  kind: 'grant' | 'revoke';
+  binding: AclBinding;
 }
 
 export interface ConfigChange {
@@ -93,6 +125,8 @@ export type PlanAction = CreateTopicAction | AddPartitionsAction | UpdateConfigs
 export interface TopicPlan {
   brokerCount: number;
   actions: PlanAction[];
+  /** ACLs granted and revoked so the cluster's match the specs' producers and consumers. */
+  acls: AclChange[];
   /** Capped replication, orphan dead letter topics, names that matched nothing. */
   notes: string[];
 }

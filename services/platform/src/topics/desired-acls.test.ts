@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { desiredAcls } from './desired-acls.ts';
+import { parseTopicSpec } from './topic-spec.ts';
+import type { AclBinding } from './plan-types.ts';
+
+const spec = (name: string, producers: string[], groups: string[]) =>
+  parseTopicSpec(
+    { name, description: 'ACL test.', partitions: 3, replicationFactor: 1, eventTypes: ['thalweg.ledger.WalletOpened'], producers, consumers: groups.map((group) => ({ group })) },
+    `${name}.yaml`,
+  );
+
+const render = (binding: AclBinding) => `${binding.principal} ${binding.operation} ${binding.resourceType} ${binding.patternType} ${binding.resourceName}`;
+
+test('a producer writes and describes its topic; a consumer group reads it, its groups and its dead letter topics by prefix', () => {
+  const { bindings } = desiredAcls([spec('ledger.wallets.v1', ['command-api'], ['projector-postgres'])]);
+  assert.deepEqual(bindings.map(render).sort(), [
+    'User:command-api DESCRIBE TOPIC LITERAL ledger.wallets.v1',
+    'User:command-api WRITE TOPIC LITERAL ledger.wallets.v1',
+    'User:projector-postgres DESCRIBE TOPIC LITERAL ledger.wallets.v1',
+    'User:projector-postgres DESCRIBE TOPIC PREFIXED ledger.wallets.v1.projector-postgres',
+    'User:projector-postgres READ GROUP PREFIXED projector-postgres',
+    'User:projector-postgres READ TOPIC LITERAL ledger.wallets.v1',
+    'User:projector-postgres READ TOPIC PREFIXED ledger.wallets.v1.projector-postgres',
+    'User:projector-postgres WRITE TOPIC PREFIXED ledger.wallets.v1.projector-postgres',
+  ]);
+  assert.ok(bindings.every((binding) => binding.permission === 'ALLOW' && binding.host === '*'));
+});
+
+test('the managed resources are every topic, dead letter topic, group and prefix the specs name', () => {
+  const { resources } = desiredAcls([spec('ledger.wallets.v1', ['command-api'], ['projector-postgres'])]);
+  assert.deepEqual(resources.map((resource) => `${resource.resourceType} ${resource.patternType} ${resource.resourceName}`).sort(), [
+    'GROUP LITERAL projector-postgres',
+    'GROUP PREFIXED projector-postgres',
+    'TOPIC LITERAL ledger.wallets.v1',
+    'TOPIC LITERAL ledger.wallets.v1.projector-postgres.dlq',
+    'TOPIC PREFIXED ledger.wallets.v1.projector-postgres',
+  ]);
+});
+
+test('a group reading two topics gets one group ACL; a topic without producers or consumers gets none, yet is managed', () => {
+  const { bindings, resources } = desiredAcls([spec('ledger.wallets.v1', [], ['projector-postgres']), spec('ledger.transfers.v1', [], ['projector-postgres']), spec('audit.log.v1', [], [])]);
+  assert.equal(bindings.filter((binding) => binding.resourceType === 'GROUP').length, 1);
+  assert.equal(bindings.some((binding) => binding.resourceName === 'audit.log.v1'), false);
+  assert.ok(resources.some((resource) => resource.resourceName === 'audit.log.v1' && resource.patternType === 'LITERAL'));
+});
+
+test('a group name that prefixes another is noted: prefixed ACLs cannot keep them apart', () => {
+  const { notes } = desiredAcls([spec('ledger.wallets.v1', [], ['projector', 'projector-postgres'])]);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0]!, /group projector's prefixed ACLs also cover group projector-postgres/);
+  assert.deepEqual(desiredAcls([spec('ledger.wallets.v1', [], ['projector-postgres', 'projector-mongo'])]).notes, []);
+});
