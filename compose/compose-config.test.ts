@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { databaseSettings, httpSettings, kafkaSettings, logSettings, redisSettings } from '@thalweg/platform/config';
+import { databaseSettings, httpSettings, kafkaSettings, logSettings, rateLimitSettings, redisSettings, securitySettings } from '@thalweg/platform/config';
 
 const composeDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(composeDir, '..');
@@ -211,7 +211,7 @@ function probeWithoutVolume(doc: Doc): string[] {
 }
 
 const knownThalwegVariables = new Set(
-  [kafkaSettings, databaseSettings, redisSettings, logSettings, httpSettings(0)].flatMap((settings) => Object.values(settings).map((setting) => setting.variable)),
+  [kafkaSettings, databaseSettings, redisSettings, logSettings, securitySettings, rateLimitSettings, httpSettings(0)].flatMap((settings) => Object.values(settings).map((setting) => setting.variable)),
 );
 
 /** The services refuse THALWEG_ variables they do not know: a typo here would stop them at start. */

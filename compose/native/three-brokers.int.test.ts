@@ -37,7 +37,8 @@ test('BROKERS=3 starts a three-node quorum that keeps producing with one broker 
   const topic = uniqueName('rf3');
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
   const isrSizes = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.map((partition) => partition.isr.length);
-  assert.deepEqual(await isrSizes(), [3, 3, 3]);
+  // The new topic's metadata reaches every broker a moment after its leaders are elected.
+  await waitFor(async () => (await isrSizes()).join() === '3,3,3', { timeout: 30_000, description: 'every replica in sync' });
 
   await stack('down', 'kafka-2');
   await waitFor(async () => (await isrSizes()).every((size) => size === 2), { timeout: 60_000, description: 'ISR shrinks to 2' });
