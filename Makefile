@@ -68,5 +68,6 @@ test-e2e: stack ## end-to-end tests through the service processes and their HTTP
 
 test: check test-unit test-policies test-int test-e2e ## the whole suite; sets up what it needs
 
-bench: stack ## producer SDK and projection throughput; see docs/benchmarks.md
+bench: stack ## producer SDK, projection and API guard throughput; see docs/benchmarks.md
 	$(STACK_ENV) node --import tsx bench/run.ts
+	$(STACK_ENV) node --import tsx bench/api-guards.ts
