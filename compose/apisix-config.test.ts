@@ -318,6 +318,8 @@ describe('the gateway checks catch', () => {
     assert.deepEqual(upstreamProblems(broken, compose), [
       'route wallets-read: query-api:4001 is not a Thalweg compose service on the port it listens on',
       'route wallets-write: opa:8181 is not a Thalweg compose service on the port it listens on',
+      'route users-write: opa:8181 is not a Thalweg compose service on the port it listens on',
+      'route users-profile: opa:8181 is not a Thalweg compose service on the port it listens on',
     ]);
   });
 

@@ -23,6 +23,32 @@ const acceptedResponse = {
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } },
 };
 
+const userId = { name: 'userId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const country = { type: 'string', pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2.' };
+const preferences = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['language', 'timeZone', 'notifications'],
+  description: 'Replaced as a whole when given.',
+  properties: {
+    language: { type: 'string', description: 'BCP 47 tag such as fr or en-GB.' },
+    timeZone: { type: 'string', description: 'IANA time zone such as Europe/Paris.' },
+    notifications: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['email', 'sms', 'marketing'],
+      properties: { email: { type: 'boolean' }, sms: { type: 'boolean' }, marketing: { type: 'boolean' } },
+    },
+  },
+};
+const kycDocument = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['documentId', 'kind'],
+  properties: { documentId: { type: 'string', minLength: 1, maxLength: 128 }, kind: { enum: ['passport', 'id_card', 'driving_licence', 'proof_of_address'] } },
+};
+const commandResponses = (extra: Record<string, unknown>) => ({ ...guardedResponses, '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem, ...extra });
+
 /** The command API's contract, served at /openapi.json. */
 export const commandApiOpenapi = {
   openapi: '3.1.0',
@@ -48,6 +74,40 @@ export const commandApiOpenapi = {
     '/v1/wallets/{walletId}/debits': {
       post: { operationId: 'debitWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: { ...guardedResponses, '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem } },
     },
+    '/v1/users': {
+      post: {
+        operationId: 'registerUser',
+        parameters: [idempotencyKey],
+        requestBody: jsonBody(['email', 'name', 'country'], {
+          userId: { type: 'string', format: 'uuid', description: 'Optional client-chosen id.' },
+          email: { type: 'string', format: 'email', maxLength: 254, description: 'Unique within the tenant (409 otherwise).' },
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          country,
+        }),
+        responses: commandResponses({ '409': problem }),
+      },
+    },
+    '/v1/users/{userId}/profile': {
+      patch: {
+        operationId: 'updateProfile',
+        parameters: [userId, idempotencyKey],
+        requestBody: jsonBody([], { name: { type: 'string', minLength: 1, maxLength: 200 }, country, preferences }),
+        responses: commandResponses({}),
+      },
+    },
+    '/v1/users/{userId}/kyc-decisions': {
+      post: {
+        operationId: 'decideKyc',
+        description: 'One step of the KYC workflow: pending -> submitted (with documents) -> in_review -> approved | rejected (with a reason); rejected -> submitted. Any other step is a 409.',
+        parameters: [userId, idempotencyKey],
+        requestBody: jsonBody(['state'], {
+          state: { enum: ['submitted', 'in_review', 'approved', 'rejected'] },
+          reason: { type: 'string', minLength: 1, maxLength: 500 },
+          documents: { type: 'array', maxItems: 10, items: kycDocument },
+        }),
+        responses: commandResponses({ '409': problem }),
+      },
+    },
   },
   components: {
     schemas: {
@@ -57,6 +117,8 @@ export const commandApiOpenapi = {
         properties: {
           walletId: { type: 'string', format: 'uuid' },
           entryId: { type: 'string', format: 'uuid' },
+          userId: { type: 'string', format: 'uuid' },
+          kycState: { type: 'string' },
           eventId: { type: 'string', description: 'The CloudEvents id (UUIDv7).' },
           consistencyToken: { type: 'string' },
           position: { type: 'object', properties: { topic: { type: 'string' }, partition: { type: 'integer' }, offset: { type: 'string' } } },

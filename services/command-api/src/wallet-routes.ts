@@ -1,8 +1,9 @@
-import type { Request, Response, Router } from 'express';
+import type { Router } from 'express';
 import { identityOf, type AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
-import { encodeConsistencyToken, type DomainEvent, type Publisher, type PublishResult } from '@thalweg/platform/events';
-import { parseFields, type Idempotency, type IdempotentResponse } from '@thalweg/platform/http';
+import type { DomainEvent, Publisher } from '@thalweg/platform/events';
+import { parseFields, type Idempotency } from '@thalweg/platform/http';
+import { accepted, answerCommand } from './command-answer.ts';
 import { decideMovement, decideOpenWallet } from './wallet-commands.ts';
 import type { WalletDirectory } from './wallet-directory.ts';
 
@@ -27,43 +28,19 @@ const movementRules = {
 } as const;
 const walletIdRule = { walletId: { type: 'uuid' } } as const;
 
-/** The 202 every command answers with: where the event landed and the token to read it back. */
-function accepted(result: PublishResult, extra: Record<string, unknown>): IdempotentResponse {
-  const consistencyToken = encodeConsistencyToken(result);
-  return {
-    status: 202,
-    body: { ...extra, eventId: result.eventId, consistencyToken, position: { topic: result.topic, partition: result.partition, offset: result.offset } },
-  };
-}
-
 export function walletRoutes({ publisher, access, directory, idempotency, clock = () => new Date() }: WalletRouteDependencies) {
-  /** Runs a command once per Idempotency-Key (when given) and sends its answer. */
-  async function answer(request: Request, response: Response, operation: string, execute: () => Promise<IdempotentResponse>) {
-    const key = request.header('idempotency-key');
-    const { tenant } = identityOf(request);
-    const outcome = key
-      ? await idempotency.run(`${tenant}:${operation}`, key, { path: request.originalUrl, body: request.body }, execute)
-      : { ...(await execute()), replayed: false };
-    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    const token = (outcome.body as { consistencyToken?: string }).consistencyToken;
-    if (token) response.setHeader('Consistency-Token', token);
-    const walletId = (outcome.body as { walletId?: string }).walletId;
-    if (operation === 'open-wallet' && walletId) response.setHeader('Location', `/v1/wallets/${walletId}`);
-    response.status(outcome.status).json(outcome.body);
-  }
-
   return (router: Router) => {
     router.post('/wallets', async (request, response) => {
       const command = parseFields(request.body, openWalletRules);
       await access.authorize(request, 'wallets:open', { type: 'wallet' });
       const { tenant } = identityOf(request);
-      await answer(request, response, 'open-wallet', async () => {
+      await answerCommand({ request, response, idempotency }, 'open-wallet', async () => {
         const exists = command.walletId ? await directory.exists(command.walletId) : false;
         const event = decideOpenWallet(command, tenant, clock(), exists);
         const result = await publisher.publish(event as DomainEvent);
         await directory.record({ walletId: event.data.walletId, tenant, ownerId: command.ownerId, currency: command.currency });
         return accepted(result, { walletId: event.data.walletId });
-      });
+      }, (body) => `/v1/wallets/${String(body.walletId)}`);
     });
 
     for (const direction of ['credit', 'debit'] as const) {
@@ -74,7 +51,7 @@ export function walletRoutes({ publisher, access, directory, idempotency, clock 
         const wallet = await directory.find(walletId);
         await access.authorize(request, `wallets:${direction}`, { type: 'wallet', id: walletId, tenant: wallet?.tenant ?? null });
         if (!wallet) throw new ThalwegError('THALWEG_NOT_FOUND', `wallet ${walletId} not found`);
-        await answer(request, response, direction, async () => {
+        await answerCommand({ request, response, idempotency }, direction, async () => {
           const event = decideMovement(direction, command, wallet, clock());
           const result = await publisher.publish(event as DomainEvent);
           return accepted(result, { walletId, entryId: event.data.entryId });

@@ -30,3 +30,30 @@ test('a body that is not an object is refused as a whole', () => {
   assert.deepEqual(fieldsOf([1, 2]), ['body']);
   assert.deepEqual(fieldsOf('text'), ['body']);
 });
+
+test('nested objects, arrays, enums and booleans are checked with the path of every wrong field', () => {
+  const rules = {
+    preferences: {
+      type: 'object',
+      required: false,
+      fields: { language: { type: 'string', minLength: 2 }, notifications: { type: 'object', fields: { email: { type: 'boolean' } } } },
+    },
+    documents: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'object', fields: { kind: { type: 'enum', values: ['passport', 'id_card'] } } } },
+  } as const;
+  const parsed = parseFields({ preferences: { language: 'fr', notifications: { email: true } }, documents: [{ kind: 'passport' }] }, rules);
+  assert.deepEqual(parsed, { preferences: { language: 'fr', notifications: { email: true } }, documents: [{ kind: 'passport' }] });
+  assert.throws(
+    () => parseFields({ preferences: { language: 'f', notifications: { email: 'yes', sms: true } }, documents: [{ kind: 'passport' }, { kind: 'selfie' }, 7] }, rules),
+    (error: { fields: Array<{ field: string }> }) => {
+      assert.deepEqual(error.fields.map((entry) => entry.field).sort(), [
+        'body.documents[1].kind',
+        'body.documents[2]',
+        'body.preferences.language',
+        'body.preferences.notifications.email',
+        'body.preferences.notifications.sms',
+      ]);
+      return true;
+    },
+  );
+  assert.throws(() => parseFields({ documents: [] }, rules), /body\.documents: must have at least 1 item/);
+});

@@ -21,11 +21,5 @@ export type { OnlineCheckResult } from './registry-admin.ts';
 export { generateTypeFiles } from './type-generator.ts';
 export type { GeneratedFile } from './type-generator.ts';
 export { repoRoot, defaultSchemasDir, defaultGeneratedDir } from './repo-paths.ts';
-export type {
-  EventPayloads,
-  EventType,
-  FundsCredited,
-  FundsDebited,
-  LedgerEventPayloads,
-  WalletOpened,
-} from './generated/index.ts';
+// Every generated payload type, so a new schema needs no edit here.
+export type * from './generated/index.ts';

@@ -7,11 +7,24 @@ import { loadSchemaCatalog, parseSchemaFile } from './schema-catalog.ts';
 
 const fails = (code: string, pattern: RegExp) => (error: unknown) => isThalwegError(error) && error.code === code && pattern.test(error.message);
 
-test('the ledger schemas load with their contract names and files', () => {
+test('the repository schemas load with their contract names and files', () => {
   const catalog = loadSchemaCatalog();
   assert.deepEqual(
     catalog.all().map((entry) => entry.fullName),
-    ['thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited', 'thalweg.ledger.WalletOpened'],
+    [
+      'thalweg.identity.KycStatusChanged',
+      'thalweg.identity.ProfileUpdated',
+      'thalweg.identity.UserRegistered',
+      'thalweg.ledger.FundsCredited',
+      'thalweg.ledger.FundsDebited',
+      'thalweg.ledger.WalletOpened',
+    ],
+  );
+  const kyc = catalog.get('thalweg.identity.KycStatusChanged');
+  assert.equal(kyc.domain, 'identity');
+  assert.deepEqual(
+    (kyc.schema.fields as Array<{ name: string }>).map((field) => field.name),
+    ['userId', 'tenantId', 'state', 'previousState', 'reviewer', 'reason', 'documents', 'changedAt'],
   );
   const entry = catalog.get('thalweg.ledger.FundsCredited');
   assert.equal(entry.name, 'FundsCredited');
@@ -23,7 +36,7 @@ test('the ledger schemas load with their contract names and files', () => {
   );
 });
 
-test('every ledger schema follows the house rules', () => {
+test('every repository schema follows the house rules', () => {
   for (const entry of loadSchemaCatalog().all()) assert.deepEqual(lintSchema(entry), [], entry.fullName);
 });
 

@@ -93,3 +93,21 @@ export async function readTopic(t: TestContext, kafka: Kafka, topic: string, cou
   await consumer.disconnect();
   return received;
 }
+
+/** The one record at a position (as a publish reports it), read by a consumer of its own. */
+export async function readRecordAt(t: TestContext, kafka: Kafka, position: { topic: string; partition: number; offset: string }, { timeout = 30_000 } = {}): Promise<KafkaMessage> {
+  const consumer = kafka.consumer({ groupId: uniqueName('test-reader'), allowAutoTopicCreation: false });
+  onCleanup(t, () => consumer.disconnect());
+  let found: KafkaMessage | undefined;
+  await consumer.connect();
+  await consumer.subscribe({ topic: position.topic });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      if (partition === position.partition && message.offset === position.offset) found = message;
+    },
+  });
+  consumer.seek({ topic: position.topic, partition: position.partition, offset: position.offset });
+  const record = await waitFor(() => found, { timeout, description: `the record at ${position.topic}/${position.partition}@${position.offset}` });
+  await consumer.disconnect();
+  return record;
+}

@@ -30,9 +30,16 @@ test('each consumer group gets one, with the partitions and replication of its t
   assert.equal(deadLetterRetentionMs, 30 * 24 * 3600 * 1000);
 });
 
-test('the repository topics derive the projector-postgres dead letter topic', () => {
+test('the repository topics derive a dead letter topic per consumer group', () => {
   assert.deepEqual(
     desiredTopics(loadTopicSpecs().all()).map((topic) => topic.name),
-    ['ledger.wallets.v1', 'ledger.wallets.v1.projector-postgres.dlq'],
+    [
+      'identity.users.v1',
+      'identity.users.v1.projector-mongo.dlq',
+      'identity.users.v1.projector-search.dlq',
+      'ledger.wallets.v1',
+      'ledger.wallets.v1.projector-postgres.dlq',
+      'ledger.wallets.v1.projector-search.dlq',
+    ],
   );
 });

@@ -18,8 +18,16 @@ test('the repository declares ledger.wallets.v1 with the contract values', () =>
   assert.deepEqual(wallets.eventTypes, ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited']);
   assert.equal(wallets.compatibility, 'FULL_TRANSITIVE');
   assert.deepEqual(wallets.producers, ['command-api']);
-  assert.deepEqual(wallets.consumers, [{ group: 'projector-postgres' }]);
+  assert.deepEqual(wallets.consumers, [{ group: 'projector-postgres' }, { group: 'projector-search' }]);
   assert.equal(specs.topicForEventType('thalweg.ledger.FundsDebited').name, 'ledger.wallets.v1');
+});
+
+test('the repository declares identity.users.v1 for the user events, read by the document and search projectors', () => {
+  const users = loadTopicSpecs().get('identity.users.v1');
+  assert.deepEqual(users.eventTypes, ['thalweg.identity.UserRegistered', 'thalweg.identity.ProfileUpdated', 'thalweg.identity.KycStatusChanged']);
+  assert.deepEqual(users.producers, ['command-api']);
+  assert.deepEqual(users.consumers, [{ group: 'projector-mongo' }, { group: 'projector-search' }]);
+  assert.equal(users.compatibility, 'FULL_TRANSITIVE');
 });
 
 test('an event type allowed on exactly one topic maps to it; on none it is THALWEG_TOPIC_EVENT_NOT_ALLOWED', () => {
