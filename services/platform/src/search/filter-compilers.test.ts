@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCollectionSchema } from './collection-schema.ts';
+import { parseFilter } from './filter-grammar.ts';
+import { sqlFilter } from './sql-filter.ts';
+import { typesenseFilter, typesenseLiteral, typesenseTenantFilter } from './typesense-filter.ts';
+
+const users = loadCollectionSchema('users');
+const example = parseFilter('country:=FR && kycState:[approved,"on hold"] && registeredAt:>=100 && registeredAt:<1700000000000', users);
+
+test('Typesense: every string a backtick literal, numbers as numbers, lists with :=', () => {
+  assert.equal(typesenseFilter(example), 'country:=`FR` && kycState:=[`approved`,`on hold`] && registeredAt:>=100 && registeredAt:<1700000000000');
+  const hostile = parseFilter('country:="FR || tenant:=globex" && kycState:="a && b, [c]"', users);
+  assert.equal(typesenseFilter(hostile), 'country:=`FR || tenant:=globex` && kycState:=`a && b, [c]`');
+  assert.equal(typesenseFilter({ clauses: [] }), '');
+});
+
+test('Typesense: a backtick or control character never reaches filter_by', () => {
+  assert.throws(() => typesenseLiteral('a`b'), { code: 'THALWEG_INTERNAL' });
+  assert.throws(() => typesenseLiteral('a\u0000'), { code: 'THALWEG_INTERNAL' });
+  assert.throws(() => typesenseLiteral(Number.NaN), { code: 'THALWEG_INTERNAL' });
+  assert.equal(typesenseLiteral(true), 'true');
+});
+
+test('Typesense: the tenant scope clause; every tenant has none', () => {
+  assert.equal(typesenseTenantFilter(['acme', 'globex']), 'tenant:=[`acme`,`globex`]');
+  assert.equal(typesenseTenantFilter(['*']), undefined);
+  assert.throws(() => typesenseTenantFilter(['ac`me']), { code: 'THALWEG_INTERNAL' });
+});
+
+test('SQL: quoted columns, values only as $n parameters numbered from where the caller is', () => {
+  assert.deepEqual(sqlFilter(example, { firstParameter: 3 }), {
+    text: '"country" = $3 AND "kycState" = ANY($4) AND "registeredAt" >= $5 AND "registeredAt" < $6',
+    values: ['FR', ['approved', 'on hold'], 100, 1_700_000_000_000],
+  });
+  const hostile = sqlFilter(parseFilter(`country:="'; DROP TABLE x; --" && kycState:!="%_"`, users));
+  assert.deepEqual(hostile, { text: '"country" = $1 AND "kycState" <> $2', values: ["'; DROP TABLE x; --", '%_'] });
+  assert.deepEqual(sqlFilter({ clauses: [] }), { text: 'TRUE', values: [] });
+});

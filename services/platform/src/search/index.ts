@@ -1,0 +1,15 @@
+export { loadCollectionSchema, parseCollectionSchema, textFields, filterableFields, facetFields, sortableFields, TENANT_FIELD, defaultSearchSchemasDir } from './collection-schema.ts';
+export type { CollectionField, CollectionSchema, FieldType } from './collection-schema.ts';
+export type { FacetCount, SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult, SortOrder, UpsertOutcome } from './search-index.ts';
+export { parseFilter, checkFilter, filterLimits } from './filter-grammar.ts';
+export type { ComparisonOperator, FilterClause, FilterExpression, FilterValue } from './filter-grammar.ts';
+export { searchLimits } from './search-query.ts';
+export { EVERY_TENANT } from './tenant-scope.ts';
+export { documentProblem } from './document-check.ts';
+export { typesenseFilter, typesenseLiteral, typesenseTenantFilter } from './typesense-filter.ts';
+export { sqlFilter } from './sql-filter.ts';
+export type { SqlFragment } from './sql-filter.ts';
+export { createTypesenseIndex } from './typesense-index.ts';
+export type { TypesenseIndexOptions, TypesenseSearchIndex } from './typesense-index.ts';
+export { createPostgresSearchIndex } from './postgres-search-index.ts';
+export type { PostgresSearchIndexOptions } from './postgres-search-index.ts';

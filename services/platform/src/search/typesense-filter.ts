@@ -1,0 +1,37 @@
+import { ThalwegError } from '../errors/index.ts';
+import { TENANT_FIELD } from './collection-schema.ts';
+import type { FilterExpression, FilterValue } from './filter-grammar.ts';
+import { EVERY_TENANT } from './tenant-scope.ts';
+
+// Typesense's filter_by takes a string literal between backticks and documents no escape inside
+// one (API 27.x/28.x, Search, "Escaping Special Characters"): a value holding a backtick cannot be
+// written, so it is refused here; the grammar refuses it earlier with the client's position.
+const UNREPRESENTABLE = /[\u0000-\u001f\u007f`]/u;
+
+/** A value as a filter_by literal: strings between backticks, numbers and booleans as written by us. */
+export function typesenseLiteral(value: FilterValue): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ThalwegError('THALWEG_INTERNAL', 'a filter number must be finite');
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (UNREPRESENTABLE.test(value)) throw new ThalwegError('THALWEG_INTERNAL', 'a filter value holds a backtick or a control character');
+  return `\`${value}\``;
+}
+
+/** Compiles a checked FilterExpression to filter_by clauses joined with &&. */
+export function typesenseFilter(expression: FilterExpression): string {
+  return expression.clauses
+    .map((clause) =>
+      clause.operator === 'in'
+        ? `${clause.field}:=[${clause.values.map(typesenseLiteral).join(',')}]`
+        : `${clause.field}:${clause.operator}${typesenseLiteral(clause.value)}`,
+    )
+    .join(' && ');
+}
+
+/** The tenant clause for a non-empty scope; undefined for every tenant. */
+export function typesenseTenantFilter(tenants: readonly string[]): string | undefined {
+  if (tenants.length === 1 && tenants[0] === EVERY_TENANT) return undefined;
+  return `${TENANT_FIELD}:=[${tenants.map(typesenseLiteral).join(',')}]`;
+}
