@@ -119,3 +119,10 @@ ferretdb_endpoints() {
 ferretdb_env() {
   echo "THALWEG_MONGODB_URL=$(ferretdb_url)"
 }
+
+ferretdb_tools() { echo ferretdb; }
+
+# stack.sh run ferretdb [args...]: the FerretDB binary, e.g. a private instance a test stops.
+tool_ferretdb() {
+  "$FERRETDB_BIN" "$@"
+}
