@@ -87,6 +87,46 @@ need_mvn() {
   have mvn || apt_install maven
 }
 
+# need_go <release>: print a go binary able to build the stack's Go programs
+# (OPA, FerretDB). Go 1.21+ fetches a newer toolchain by itself when a go.mod
+# asks for one (GOTOOLCHAIN=auto); anything older, or no go at all, gets Go
+# <release> from the module proxy (it is the Go module golang.org/toolchain).
+need_go() {
+  local release="$1" v minor
+  if have go; then
+    v="$(go env GOVERSION 2>/dev/null || true)"          # e.g. go1.26.8
+    minor="$(sed -n 's/^go1\.\([0-9][0-9]*\).*/\1/p' <<<"$v")"
+    if [ -n "$minor" ] && [ "$minor" -ge 21 ]; then command -v go; return 0; fi
+    log "go ${v:-?} is too old; using Go $release from the module proxy"
+  fi
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;;
+    *) die "no Go toolchain for $(uname -m); install Go 1.21+ by hand" ;;
+  esac
+  local mod="v0.0.1-go$release.linux-$arch"
+  local dir="$THALWEG_CACHE/go-toolchain-$release"
+  if [ ! -x "$dir/bin/go" ]; then
+    have curl || apt_install curl
+    have unzip || apt_install unzip
+    local proxy="${GOPROXY:-https://proxy.golang.org}"
+    proxy="${proxy%%,*}"; proxy="${proxy%%|*}"
+    [[ "$proxy" == http* ]] || proxy=https://proxy.golang.org
+    local zip="$THALWEG_CACHE/downloads/golang-toolchain-$mod.zip"
+    mkdir -p "$THALWEG_CACHE/downloads"
+    log "fetching golang.org/toolchain@$mod from $proxy"
+    curl -fsSL --retry 3 -o "$zip.part" "$proxy/golang.org/toolchain/@v/$mod.zip" \
+      || die "could not download the Go toolchain from $proxy"
+    mv -f "$zip.part" "$zip"
+    rm -rf "$dir" "$dir.tmp"
+    mkdir -p "$dir.tmp"
+    unzip -q "$zip" -d "$dir.tmp"
+    mv "$dir.tmp/golang.org/toolchain@$mod" "$dir"
+    rm -rf "$dir.tmp" "$zip"
+  fi
+  echo "$dir/bin/go"
+}
+
 # ---------------------------------------------------------------------------
 # Ports and HTTP
 # ---------------------------------------------------------------------------

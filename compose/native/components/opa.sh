@@ -13,7 +13,7 @@ OPA_VERSION="${OPA_VERSION:-v1.22.2}"
 OPA_DIST="$THALWEG_CACHE/opa-$OPA_VERSION"
 OPA_BIN="$OPA_DIST/bin/opa"
 OPA_POLICIES="$REPO_ROOT/policies"
-# The Go release OPA's go.mod asks for; fetched only when no usable go exists.
+# The Go release OPA's go.mod asks for; fetched only when no usable go exists (need_go).
 OPA_GO_TOOLCHAIN="${OPA_GO_TOOLCHAIN:-1.26.0}"
 
 opa_port()  { port 8181; }
@@ -28,49 +28,10 @@ _opa_installed() {
   [ -x "$OPA_BIN" ] && "$OPA_BIN" version 2>/dev/null | grep -qx "Version: ${OPA_VERSION#v}"
 }
 
-# _opa_go: print a go binary able to build OPA. Go 1.21+ fetches a newer
-# toolchain by itself when go.mod asks for one (GOTOOLCHAIN=auto); anything
-# older, or no go at all, gets a toolchain from the module proxy.
-_opa_go() {
-  local v minor
-  if have go; then
-    v="$(go env GOVERSION 2>/dev/null || true)"          # e.g. go1.26.8
-    minor="$(sed -n 's/^go1\.\([0-9][0-9]*\).*/\1/p' <<<"$v")"
-    if [ -n "$minor" ] && [ "$minor" -ge 21 ]; then command -v go; return 0; fi
-    log "go ${v:-?} is too old to build OPA; using a toolchain from the module proxy"
-  fi
-  local arch
-  case "$(uname -m)" in
-    x86_64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;;
-    *) die "no Go toolchain for $(uname -m); install Go 1.21+ by hand" ;;
-  esac
-  local mod="v0.0.1-go$OPA_GO_TOOLCHAIN.linux-$arch"
-  local dir="$THALWEG_CACHE/go-toolchain-$OPA_GO_TOOLCHAIN"
-  if [ ! -x "$dir/bin/go" ]; then
-    have curl || apt_install curl
-    have unzip || apt_install unzip
-    local proxy="${GOPROXY:-https://proxy.golang.org}"
-    proxy="${proxy%%,*}"; proxy="${proxy%%|*}"
-    [[ "$proxy" == http* ]] || proxy=https://proxy.golang.org
-    local zip="$THALWEG_CACHE/downloads/golang-toolchain-$mod.zip"
-    mkdir -p "$THALWEG_CACHE/downloads"
-    log "fetching golang.org/toolchain@$mod from $proxy"
-    curl -fsSL --retry 3 -o "$zip.part" "$proxy/golang.org/toolchain/@v/$mod.zip" \
-      || die "could not download the Go toolchain from $proxy"
-    mv -f "$zip.part" "$zip"
-    rm -rf "$dir" "$dir.tmp"
-    mkdir -p "$dir.tmp"
-    unzip -q "$zip" -d "$dir.tmp"
-    mv "$dir.tmp/golang.org/toolchain@$mod" "$dir"
-    rm -rf "$dir.tmp" "$zip"
-  fi
-  echo "$dir/bin/go"
-}
-
 # _opa_build: `go install` into OPA_DIST/bin, logging progress every 20 s.
 _opa_build() {
   local go buildlog="$OPA_DIST/build.log" t0=$SECONDS pid rc=0 n
-  go="$(_opa_go)"
+  go="$(need_go "$OPA_GO_TOOLCHAIN")"
   mkdir -p "$OPA_DIST"
   log "building OPA $OPA_VERSION from the Go module proxy with $("$go" env GOVERSION) (a few minutes the first time; log: $buildlog)"
   # CGO off: a static binary, and no C compiler needed on a fresh machine.

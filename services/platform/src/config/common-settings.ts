@@ -22,6 +22,14 @@ export const databaseSettings = {
   }),
 };
 
+/** Where MongoDB projections live: MongoDB itself, or FerretDB in the native stack (docs/mongodb.md). */
+export const mongoSettings = {
+  mongodbUrl: string('THALWEG_MONGODB_URL', {
+    default: 'mongodb://127.0.0.1:27017/thalweg',
+    description: 'MongoDB connection URL; its path names the database',
+  }),
+};
+
 export const redisSettings = {
   redisUrl: string('THALWEG_REDIS_URL', { default: 'redis://127.0.0.1:6379', description: 'Redis URL' }),
 };

@@ -1,7 +1,7 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
-import { ThalwegError, storeCall } from '../errors/index.ts';
+import { storeCall } from '../errors/index.ts';
 import type { ConsistencyPosition } from '../events/index.ts';
+import { waitForPosition } from './position-wait.ts';
 
 /**
  * Read-your-writes for PostgreSQL projections: waits, up to `timeout`, until the group's stored
@@ -16,16 +16,6 @@ export function createPostgresPosition({ pool, group, interval = 25 }: { pool: p
 
   return {
     applied,
-    async waitFor(position: ConsistencyPosition, timeout: number): Promise<void> {
-      const deadline = Date.now() + timeout;
-      while (!(await applied(position))) {
-        if (Date.now() >= deadline) {
-          throw new ThalwegError('THALWEG_CONSISTENCY_NOT_REACHED', `the projection has not applied ${position.topic}/${position.partition}@${position.offset} within ${timeout} ms`, {
-            details: { headers: { 'Retry-After': '1' } },
-          });
-        }
-        await delay(interval);
-      }
-    },
+    waitFor: (position: ConsistencyPosition, timeout: number): Promise<void> => waitForPosition(applied, position, timeout, interval),
   };
 }

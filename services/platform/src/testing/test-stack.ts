@@ -20,6 +20,7 @@ export const testStack = {
   }),
   registryUrl: env.THALWEG_REGISTRY_URL ?? 'http://127.0.0.1:8085/apis/ccompat/v7',
   databaseUrl: env.THALWEG_DATABASE_URL ?? 'postgres://thalweg:thalweg@127.0.0.1:5432/thalweg',
+  mongodbUrl: env.THALWEG_MONGODB_URL ?? 'mongodb://127.0.0.1:27017/thalweg',
   redisUrl: env.THALWEG_REDIS_URL ?? 'redis://127.0.0.1:6379',
   keycloakUrl: env.THALWEG_KEYCLOAK_URL ?? 'http://127.0.0.1:8080',
   opaUrl: env.THALWEG_OPA_URL ?? 'http://127.0.0.1:8181',

@@ -1,0 +1,24 @@
+import type { Db } from 'mongodb';
+import { storeCall } from '../errors/index.ts';
+import type { ConsistencyPosition } from '../events/index.ts';
+import { offsetDocumentId, projectionOffsetsCollection, type OffsetDocument } from './mongo-offsets.ts';
+import { waitForPosition } from './position-wait.ts';
+
+/**
+ * Read-your-writes for MongoDB projections: waits, up to `timeout`, until the group's offset in
+ * `projection_offsets` has passed the position. Past the bound it refuses with
+ * THALWEG_CONSISTENCY_NOT_REACHED rather than serve data that may be stale.
+ */
+export function createMongoPosition({ db, group, interval = 25 }: { db: Db; group: string; interval?: number }) {
+  const offsets = db.collection<OffsetDocument>(projectionOffsetsCollection);
+
+  async function applied({ topic, partition, offset }: ConsistencyPosition): Promise<boolean> {
+    const stored = await storeCall('reading projection position', offsets.findOne({ _id: offsetDocumentId(group, topic, partition) }));
+    return stored !== null && BigInt(String(stored.nextOffset)) > BigInt(offset);
+  }
+
+  return {
+    applied,
+    waitFor: (position: ConsistencyPosition, timeout: number): Promise<void> => waitForPosition(applied, position, timeout, interval),
+  };
+}
