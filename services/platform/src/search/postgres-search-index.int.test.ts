@@ -155,6 +155,38 @@ test('an upsert replaces by id, and a bad document fails alone while the others 
   assert.deepEqual(ids(typo), ['e1']);
 });
 
+test('an update changes only the given columns and the stored document; a missing or bad update fails alone', async (t) => {
+  const { index, pool } = await seeded(t);
+  const outcomes = await index.updateDocuments('users', [
+    { id: 'a1', name: 'Jon Smyth', country: 'BE' },
+    { id: 'nobody', kycState: 'approved' },
+    { id: 'a2', name: 'Nul\u0000Byte' },
+    { id: 'a3', tenant: 'globex' },
+    { id: 'a3', registeredAt: 'yesterday' },
+    { id: 'a1', kycState: 'submitted' },
+    { id: 'a1', kycState: 'in_review' },
+  ]);
+  assert.deepEqual(outcomes.map((outcome) => outcome.ok), [true, false, false, false, false, true, true]);
+  assert.match((outcomes[1] as { reason: string }).reason, /no document nobody in users/);
+  assert.match((outcomes[2] as { reason: string }).reason, /0x00/);
+  assert.equal((outcomes[3] as { reason: string }).reason, 'tenant cannot be updated');
+  assert.equal((outcomes[4] as { reason: string }).reason, 'registeredAt must be an integer');
+
+  const { rows } = await pool.query('SELECT name, country, "kycState", tenant, document FROM search_users WHERE id = $1', ['a1']);
+  assert.deepEqual(rows[0], {
+    name: 'Jon Smyth',
+    country: 'BE',
+    kycState: 'in_review',
+    tenant: 'acme',
+    document: { ...PEOPLE[0], name: 'Jon Smyth', country: 'BE', kycState: 'in_review' },
+  });
+  const found = await index.search('users', { q: 'smyth', tenantScope: ['acme'] });
+  assert.deepEqual(ids(found), ['a1'], 'the text vector follows the updated name');
+  const untouched = await index.search('users', { q: '*', tenantScope: ['acme'], filter: parseFilter('kycState:=pending', users) });
+  assert.deepEqual(ids(untouched), ['a2'], 'the refused update left a2 as it was');
+  assert.deepEqual(await index.updateDocuments('users', [{ id: 'a1', kycState: 'in_review' }]), [{ id: 'a1', ok: true }], 'the same update again changes nothing and succeeds');
+});
+
 test('a query on an unknown field, facet or sort is a validation error naming the part', async (t) => {
   const { index } = await seeded(t);
   await assert.rejects(index.search('users', { q: 'x', queryBy: ['password'], tenantScope: ['acme'] }), (error: { fields: Array<{ field: string }> }) => error.fields[0]!.field === 'query.queryBy');

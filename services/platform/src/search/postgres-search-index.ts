@@ -2,10 +2,10 @@ import type pg from 'pg';
 import { ThalwegError, storeCall, storeUnavailable } from '../errors/index.ts';
 import { isPermanentPostgresError } from '../projection/postgres-errors.ts';
 import type { CollectionSchema } from './collection-schema.ts';
-import { documentProblem } from './document-check.ts';
+import { documentProblem, updateProblem } from './document-check.ts';
 import { collectionDdl, searchTable } from './postgres-search-ddl.ts';
 import { searchStatements } from './postgres-search-query.ts';
-import type { FacetCount, SearchDocument, SearchIndex, SearchResult, UpsertOutcome } from './search-index.ts';
+import type { DocumentUpdate, FacetCount, SearchDocument, SearchIndex, SearchResult, UpsertOutcome } from './search-index.ts';
 import { checkSearchQuery, emptyResult } from './search-query.ts';
 import { quoteIdentifier } from './sql-filter.ts';
 
@@ -37,6 +37,17 @@ function upsertStatement(schema: CollectionSchema, documents: SearchDocument[]):
   return {
     text: `INSERT INTO ${searchTable(schema.name)} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${rows.join(', ')}
            ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+    values,
+  };
+}
+
+/** Sets only the given columns and merges them into the stored jsonb document; no row when the id is unknown. */
+function updateStatement(schema: CollectionSchema, { id, ...fields }: DocumentUpdate): { text: string; values: unknown[] } {
+  const values: unknown[] = [id];
+  const assignments = Object.entries(fields).map(([name, value]) => `${quoteIdentifier(name)} = $${values.push(value)}`);
+  values.push(JSON.stringify(fields));
+  return {
+    text: `UPDATE ${searchTable(schema.name)} SET ${assignments.join(', ')}, document = document || $${values.length}::jsonb WHERE id = $1`,
     values,
   };
 }
@@ -135,6 +146,37 @@ export function createPostgresSearchIndex({ pool, schemas = [], wordSimilarityTh
       return documents.map((document, index) => {
         const id = String((document as { id?: unknown })?.id ?? '');
         const reason = problems[index] ?? refused.get(id);
+        return reason === undefined ? { id, ok: true } : { id, ok: false, reason };
+      });
+    },
+
+    async updateDocuments(collection, updates): Promise<UpsertOutcome[]> {
+      const schema = schemaOf(collection);
+      const problems = updates.map((update) => updateProblem(schema, update));
+      const refused = new Map<number, string>();
+      if (problems.some((problem) => problem === undefined)) {
+        // One statement per update, in input order (two updates of one id apply one after the
+        // other), each under a savepoint so a value PostgreSQL refuses fails alone.
+        await inTransaction(`updating ${collection}`, 'BEGIN', async (client) => {
+          for (const [index, update] of updates.entries()) {
+            if (problems[index] !== undefined) continue;
+            await client.query('SAVEPOINT search_update');
+            try {
+              const { text, values } = updateStatement(schema, update);
+              const { rowCount } = await client.query(text, values);
+              await client.query('RELEASE SAVEPOINT search_update');
+              if (rowCount === 0) refused.set(index, `no document ${update.id} in ${collection} to update`);
+            } catch (error) {
+              if (!isPermanentPostgresError(error)) throw error;
+              await client.query('ROLLBACK TO SAVEPOINT search_update');
+              refused.set(index, (error as Error).message);
+            }
+          }
+        });
+      }
+      return updates.map((update, index) => {
+        const id = String((update as { id?: unknown })?.id ?? '');
+        const reason = problems[index] ?? refused.get(index);
         return reason === undefined ? { id, ok: true } : { id, ok: false, reason };
       });
     },

@@ -8,7 +8,16 @@ export interface SearchDocument {
   [field: string]: unknown;
 }
 
-/** What became of one document of an upsert: a failed one is dead-lettered alone by the caller. */
+/**
+ * Some fields of an existing document, by its id: the fields given change, the others keep their
+ * values. A document's tenant is set when it is written whole and never moved by an update.
+ */
+export interface DocumentUpdate {
+  id: string;
+  [field: string]: unknown;
+}
+
+/** What became of one document of an upsert or update: a failed one is dead-lettered alone by the caller. */
 export type UpsertOutcome = { id: string; ok: true } | { id: string; ok: false; reason: string };
 
 export interface SortOrder {
@@ -58,6 +67,11 @@ export interface SearchIndex {
   ensureCollection(schema: CollectionSchema): Promise<void>;
   /** Inserts or replaces documents by id, reporting each one in input order. */
   upsertDocuments(collection: string, documents: SearchDocument[]): Promise<UpsertOutcome[]>;
+  /**
+   * Changes the given fields of existing documents, in input order, reporting each one. An update
+   * of a missing document fails alone (nothing is created from a part of a document).
+   */
+  updateDocuments(collection: string, updates: DocumentUpdate[]): Promise<UpsertOutcome[]>;
   /** Deletes documents by id; unknown ids are not an error. Returns how many were deleted. */
   deleteDocuments(collection: string, ids: string[]): Promise<number>;
   search(collection: string, query: SearchQuery): Promise<SearchResult>;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
  * A stand-in for a Typesense server, for contract tests only: Typesense cannot run on the hosts
  * this project is built on. It answers with the request and response shapes of Typesense's
  * documented API, v27.x/28.x (typesense.org/docs/28.0/api): Collections (create, retrieve),
- * Collection Alias (upsert, retrieve), Documents ("Import documents": JSONL in, one JSON result
+ * Collection Alias (upsert, retrieve), Documents ("Import documents" with action upsert or update: JSONL in, one JSON result
  * line out per document, HTTP 200 even when lines fail; "Delete by query": `{"num_deleted": n}`)
  * and Search (`found`, `hits[].document`, `hits[].text_match`, `facet_counts[].field_name/counts`,
  * `page`). It records every request so a test can assert what the adapter sent. Its filter_by
@@ -97,12 +97,25 @@ function filterPredicate(filterBy: string | null): (document: Document) => boole
   return (document) => clauses.every((clause) => clause(document));
 }
 
-function importLine(collection: Collection, line: string, reject: Map<string, string>): Record<string, unknown> {
+/**
+ * One import line under `action`: `upsert` stores the whole document; `update` merges the line's
+ * fields into the stored document and fails with 404 when there is none (Documents, "Import
+ * documents", action modes).
+ */
+function importLine(collection: Collection, line: string, reject: Map<string, string>, action: string): Record<string, unknown> {
   let document: Document;
   try {
     document = JSON.parse(line) as Document;
   } catch {
     return { success: false, error: 'Bad JSON.', document: line, code: 400 };
+  }
+  if (action === 'update') {
+    const stored = collection.documents.get(document.id);
+    if (!stored) return { success: false, error: `Could not find a document with id: ${document.id}`, document: line, code: 404 };
+    const rejected = reject.get(document.id);
+    if (rejected) return { success: false, error: rejected, document: line, code: 400 };
+    collection.documents.set(document.id, { ...stored, ...document });
+    return { success: true };
   }
   const missing = collection.schema.fields.find((field) => !field.optional && document[field.name] === undefined);
   if (missing) return { success: false, error: `Field \`${missing.name}\` has been declared in the schema, but is not found in the document.`, document: line, code: 400 };
@@ -179,8 +192,9 @@ export async function startTypesenseContractServer({ apiKey = 'contract-test-key
     if (segments.length === 2) return json(response, 200, { ...collection.schema, num_documents: collection.documents.size });
     const operation = segments.slice(2).join('/');
     if (operation === 'documents/import' && method === 'POST') {
-      if (recorded.query.get('action') !== 'upsert') return json(response, 400, { message: 'this stand-in expects action=upsert' });
-      const lines = recorded.body.split('\n').map((line) => JSON.stringify(importLine(collection, line, state.rejectOnImport)));
+      const action = recorded.query.get('action') ?? 'create';
+      if (action !== 'upsert' && action !== 'update') return json(response, 400, { message: 'this stand-in knows action=upsert and action=update only' });
+      const lines = recorded.body.split('\n').map((line) => JSON.stringify(importLine(collection, line, state.rejectOnImport, action)));
       if (state.truncateNextImport) {
         state.truncateNextImport = false;
         lines.pop();

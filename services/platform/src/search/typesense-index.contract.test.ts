@@ -114,6 +114,33 @@ test('an import answer that does not account for every document is a retriable s
   await assert.rejects(index.upsertDocuments(schema.name, [user('x1', 'acme'), user('x2', 'acme')]), { code: 'THALWEG_STORE_UNAVAILABLE', retriable: true });
 });
 
+test('update sends the changed fields only, with action=update; a missing document and a bad update fail alone', async (t) => {
+  const { server, schema, index } = await setUp(t);
+  await index.ensureCollection(schema);
+  await index.upsertDocuments(schema.name, [user('p1', 'acme', { name: 'John Smith', country: 'FR' }), user('p2', 'acme')]);
+
+  const outcomes = await index.updateDocuments(schema.name, [
+    { id: 'p1', country: 'BE' },
+    { id: 'missing', kycState: 'approved' },
+    { id: 'p2', tenant: 'globex' },
+    { id: 'p1', kycState: 'submitted' },
+  ]);
+
+  assert.deepEqual(outcomes, [
+    { id: 'p1', ok: true },
+    { id: 'missing', ok: false, reason: 'Could not find a document with id: missing (404)' },
+    { id: 'p2', ok: false, reason: 'tenant cannot be updated' },
+    { id: 'p1', ok: true },
+  ]);
+  const sent = last(server.requests, /\/documents\/import$/);
+  assert.equal(sent.path, `/collections/${schema.name}/documents/import`);
+  assert.equal(sent.query.get('action'), 'update');
+  assert.match(sent.contentType ?? '', /^text\/plain/);
+  assert.deepEqual(sent.body.split('\n').map((line) => JSON.parse(line)), [{ id: 'p1', country: 'BE' }, { id: 'missing', kycState: 'approved' }, { id: 'p1', kycState: 'submitted' }], 'only the given fields, the refused update never sent');
+  const stored = server.collections.get(`${schema.name}_v1`)!.documents.get('p1')!;
+  assert.deepEqual({ name: stored.name, country: stored.country, kycState: stored.kycState, tenant: stored.tenant }, { name: 'John Smith', country: 'BE', kycState: 'submitted', tenant: 'acme' });
+});
+
 async function seeded(t: TestContext) {
   const context = await setUp(t);
   await context.index.ensureCollection(context.schema);

@@ -1,8 +1,8 @@
 import { Client, Errors } from 'typesense';
 import { ThalwegError, storeUnavailable } from '../errors/index.ts';
 import type { CollectionSchema } from './collection-schema.ts';
-import { documentProblem } from './document-check.ts';
-import type { FacetCount, SearchDocument, SearchIndex, SearchResult, UpsertOutcome } from './search-index.ts';
+import { documentProblem, updateProblem } from './document-check.ts';
+import type { DocumentUpdate, FacetCount, SearchDocument, SearchIndex, SearchResult, UpsertOutcome } from './search-index.ts';
 import { checkSearchQuery, emptyResult } from './search-query.ts';
 import { importOutcomes } from './typesense-import-results.ts';
 import { typesenseFilter, typesenseLiteral, typesenseTenantFilter } from './typesense-filter.ts';
@@ -75,6 +75,31 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
     return schema;
   }
 
+  /**
+   * Imports documents checked locally first (`problem` gives a document's reason to fail before
+   * any request), and reads every answer line; the outcomes come back in input order.
+   */
+  async function importChecked<T extends { id: string }>(collection: string, documents: T[], action: 'upsert' | 'update', problem: (document: unknown) => string | undefined): Promise<UpsertOutcome[]> {
+    const outcomes: Array<UpsertOutcome | undefined> = documents.map((document) => {
+      const reason = problem(document);
+      return reason === undefined ? undefined : { id: String((document as { id?: unknown })?.id ?? ''), ok: false, reason };
+    });
+    const valid = documents.filter((_, index) => outcomes[index] === undefined);
+    if (valid.length > 0) {
+      const jsonl = valid.map((document) => JSON.stringify(document)).join('\n');
+      // A JSONL body (not an array) makes the client hand back the raw answer, every line of which is read.
+      const answer: unknown = await typesenseCall(`importing into ${collection} (${action})`, () =>
+        client.collections<SearchDocument>(collection).documents().import(jsonl, { action }),
+      );
+      const imported = importOutcomes(valid.map((document) => document.id), answer);
+      let next = 0;
+      outcomes.forEach((outcome, index) => {
+        if (outcome === undefined) outcomes[index] = imported[next++];
+      });
+    }
+    return outcomes as UpsertOutcome[];
+  }
+
   async function ensureCollectionVersion(schema: CollectionSchema, version: number): Promise<string> {
     if (!Number.isSafeInteger(version) || version < 1) throw new ThalwegError('THALWEG_INTERNAL', 'a collection version is a whole number from 1');
     known.set(schema.name, schema);
@@ -110,24 +135,14 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
 
     async upsertDocuments(collection, documents): Promise<UpsertOutcome[]> {
       const schema = schemaOf(collection);
-      const outcomes: Array<UpsertOutcome | undefined> = documents.map((document) => {
-        const reason = documentProblem(schema, document);
-        return reason === undefined ? undefined : { id: String((document as { id?: unknown })?.id ?? ''), ok: false, reason };
-      });
-      const valid = documents.filter((_, index) => outcomes[index] === undefined);
-      if (valid.length > 0) {
-        const jsonl = valid.map((document) => JSON.stringify(document)).join('\n');
-        // A JSONL body (not an array) makes the client hand back the raw answer, every line of which is read.
-        const answer: unknown = await typesenseCall(`importing into ${collection}`, () =>
-          client.collections<SearchDocument>(collection).documents().import(jsonl, { action: 'upsert' }),
-        );
-        const imported = importOutcomes(valid.map((document) => document.id), answer);
-        let next = 0;
-        outcomes.forEach((outcome, index) => {
-          if (outcome === undefined) outcomes[index] = imported[next++];
-        });
-      }
-      return outcomes as UpsertOutcome[];
+      return importChecked(collection, documents, 'upsert', (document) => documentProblem(schema, document));
+    },
+
+    // Typesense's `update` action changes the fields a line gives and fails the line (404) when the
+    // document does not exist, as the PostgreSQL adapter does; `emplace` would create it from a part.
+    async updateDocuments(collection, updates: DocumentUpdate[]): Promise<UpsertOutcome[]> {
+      const schema = schemaOf(collection);
+      return importChecked(collection, updates, 'update', (update) => updateProblem(schema, update));
     },
 
     async deleteDocuments(collection, ids) {

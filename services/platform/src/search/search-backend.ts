@@ -1,0 +1,50 @@
+import pg from 'pg';
+import type { CollectionSchema } from './collection-schema.ts';
+import { createPostgresSearchIndex } from './postgres-search-index.ts';
+import type { SearchIndex } from './search-index.ts';
+import { checkSearchSettings, type SearchBackendSettings } from './search-settings.ts';
+import { createTypesenseIndex } from './typesense-index.ts';
+
+/** An open search index with what a service needs around it: a readiness probe and a way to close. */
+export interface SearchBackend {
+  index: SearchIndex;
+  /** The PostgreSQL pool of the postgres backend (its offsets live beside the collections); none for Typesense. */
+  pool?: pg.Pool;
+  /** Throws when the backend cannot be reached. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenSearchBackendOptions {
+  settings: SearchBackendSettings;
+  schemas: CollectionSchema[];
+  poolSize?: number;
+  onPoolError?: (error: Error) => void;
+}
+
+/** Opens the index THALWEG_SEARCH_BACKEND names: PostgreSQL on the native stack, Typesense in compose. */
+export function openSearchBackend({ settings, schemas, poolSize = 5, onPoolError = () => {} }: OpenSearchBackendOptions): SearchBackend {
+  checkSearchSettings(settings);
+  if (settings.searchBackend === 'typesense') {
+    const index = createTypesenseIndex({ url: settings.typesenseUrl, apiKey: settings.typesenseApiKey, schemas });
+    return {
+      index,
+      // Typesense's documented health endpoint (no key needed): {"ok": true} once it serves.
+      ready: async () => {
+        const response = await fetch(new URL('/health', settings.typesenseUrl), { signal: AbortSignal.timeout(2_000) });
+        if (!response.ok) throw new Error(`Typesense /health answered ${response.status}`);
+      },
+      close: async () => {},
+    };
+  }
+  const pool = new pg.Pool({ connectionString: settings.searchDatabaseUrl, max: poolSize, connectionTimeoutMillis: 3_000 });
+  pool.on('error', onPoolError);
+  return {
+    index: createPostgresSearchIndex({ pool, schemas }),
+    pool,
+    ready: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,53 @@
+import type pg from 'pg';
+import { storeCall } from '@thalweg/platform/errors';
+import { projectionOffsetsDdl } from '@thalweg/platform/projection';
+
+/** Where the search projection keeps each partition's next offset. */
+export interface SearchOffsets {
+  init(): Promise<void>;
+  /** Next offsets per partition, to resume from when assigned; empty when Kafka's committed offsets serve. */
+  read(group: string, topic: string): Promise<Map<number, string>>;
+  /** Written after a batch's documents and dead letters. */
+  write(group: string, topic: string, partition: number, nextOffset: string): Promise<void>;
+}
+
+/**
+ * Offsets in `projection_offsets` of the search database (the PostgreSQL backend), read back on
+ * assignment, so the projector resumes where the index is, and a rebuild or read-your-writes can
+ * ask the same table as for the ledger projection.
+ */
+export function createPostgresSearchOffsets(pool: pg.Pool): SearchOffsets {
+  return {
+    async init() {
+      await storeCall('creating projection_offsets', pool.query(projectionOffsetsDdl));
+    },
+    async read(group, topic) {
+      const { rows } = await storeCall(
+        'reading projection offsets',
+        pool.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2', [group, topic]),
+      );
+      return new Map(rows.map((row) => [row.partition, row.next_offset]));
+    },
+    async write(group, topic, partition, nextOffset) {
+      await storeCall(
+        'storing projection offset',
+        pool.query(
+          `INSERT INTO projection_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
+          [group, topic, partition, nextOffset],
+        ),
+      );
+    },
+  };
+}
+
+/**
+ * For Typesense, which has no place for offsets: the projector runtime commits each applied
+ * batch's next offset to Kafka, and the group resumes from there. A crash between the documents
+ * and that commit replays the batch, which the idempotent writes absorb.
+ */
+export const kafkaCommittedOffsets: SearchOffsets = {
+  init: async () => {},
+  read: async () => new Map(),
+  write: async () => {},
+};

@@ -1,0 +1,207 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { createPublisher } from '@thalweg/platform/events';
+import { deadLetterHeaders, type ProjectionRecord } from '@thalweg/platform/projection';
+import { createSchemaRegistryClient } from '@thalweg/platform/registry';
+import { loadSchemaCatalog } from '@thalweg/platform/schemas';
+import { createPostgresSearchIndex, loadCollectionSchema, type SearchDocument } from '@thalweg/platform/search';
+import { createTestDatabase, createTestTopic, onCleanup, readTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { createPostgresSearchOffsets } from './search-offsets.ts';
+import { searchProjection } from './search-projection.ts';
+import { createSearchProjector } from './search-projector.ts';
+import { createSearchStore } from './search-store.ts';
+
+const catalog = loadSchemaCatalog();
+const eventTypes = [
+  'thalweg.identity.UserRegistered',
+  'thalweg.identity.ProfileUpdated',
+  'thalweg.identity.KycStatusChanged',
+  'thalweg.ledger.WalletOpened',
+  'thalweg.ledger.FundsCredited',
+];
+const schemas = [loadCollectionSchema('users'), loadCollectionSchema('entries')];
+
+/** A topic carrying identity and ledger events, its dead letter topic and a search database of this test's own. */
+async function searchFixture(t: TestContext) {
+  const kafka = testKafka();
+  const admin = await testAdmin(t, kafka);
+  const topic = await createTestTopic(t, admin, { prefix: 'search-test', partitions: 3 });
+  const group = uniqueName('projector-search-test');
+  const deadLetters = await createTestTopic(t, admin, { name: deadLetterTopicName(topic, group), partitions: 3 });
+  await registerTestSchemas(t, topic, eventTypes.map((fullName) => ({ fullName, schema: catalog.get(fullName).schema })));
+  const database = await createTestDatabase(t, 'search');
+  const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
+  const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/test' });
+  onCleanup(t, () => publisher.disconnect());
+  const index = createPostgresSearchIndex({ pool: database.pool, schemas });
+  const tenant = 'acme';
+  const at = new Date('2026-01-01T00:00:00Z');
+  const events = {
+    register: (userId: string, name: string, country = 'FR') =>
+      publisher.publish({ type: 'thalweg.identity.UserRegistered', subject: userId, tenant, data: { userId, tenantId: tenant, email: `${userId}@example.test`, name, country, registeredAt: at } }),
+    profile: (userId: string, change: { name?: string; country?: string }) =>
+      publisher.publish({ type: 'thalweg.identity.ProfileUpdated', subject: userId, tenant, data: { userId, tenantId: tenant, name: change.name ?? null, country: change.country ?? null, preferences: null, updatedAt: at } }),
+    kyc: (userId: string, state: 'submitted' | 'in_review', previousState: 'pending' | 'submitted') =>
+      publisher.publish({ type: 'thalweg.identity.KycStatusChanged', subject: userId, tenant, data: { userId, tenantId: tenant, state, previousState, reviewer: null, reason: null, documents: [], changedAt: at } }),
+    open: (walletId: string) =>
+      publisher.publish({ type: 'thalweg.ledger.WalletOpened', subject: walletId, tenant, data: { walletId, ownerId: 'owner-1', tenantId: tenant, currency: 'EUR', openedAt: at } }),
+    credit: (walletId: string, amountMinor: number) =>
+      publisher.publish({ type: 'thalweg.ledger.FundsCredited', subject: walletId, tenant, data: { walletId, entryId: crypto.randomUUID(), tenantId: tenant, amountMinor, currency: 'EUR', reference: `credit-${amountMinor}`, creditedAt: at } }),
+  };
+  const startProjector = async () => {
+    const projector = await createSearchProjector({
+      kafka,
+      registry,
+      index,
+      offsets: createPostgresSearchOffsets(database.pool),
+      group,
+      topics: [topic],
+      deadLetterTopic: (source) => deadLetterTopicName(source, group),
+      readers: { find: (fullName) => catalog.get(fullName).schema },
+      retry: { initial: 100, max: 1_000 },
+    });
+    onCleanup(t, () => projector.stop());
+    await projector.start();
+    return projector;
+  };
+  const documents = async (collection: string): Promise<SearchDocument[]> => {
+    const { rows } = await database.pool.query<{ document: SearchDocument }>(`SELECT document FROM search_${collection} ORDER BY id`);
+    return rows.map((row) => row.document);
+  };
+  const user = async (id: string) => (await documents('users')).find((document) => document.id === id);
+  const deadLetterCount = async () => (await admin.fetchTopicOffsets(deadLetters)).reduce((sum, partition) => sum + Number(partition.high), 0);
+  return { kafka, admin, topic, group, deadLetters, database, index, events, startProjector, documents, user, deadLetterCount, at };
+}
+
+test('users and entries are projected: whole on registration, in part on profile and KYC changes', async (t) => {
+  const fixture = await searchFixture(t);
+  const john = crypto.randomUUID();
+  const walletId = crypto.randomUUID();
+  await fixture.events.register(john, 'John Smith', 'FR');
+  await fixture.events.profile(john, { country: 'BE' });
+  await fixture.events.kyc(john, 'submitted', 'pending');
+  const last = await fixture.events.profile(john, { name: 'John Smyth' });
+  await fixture.events.open(walletId);
+  await fixture.events.credit(walletId, 500);
+  await fixture.startProjector();
+
+  await waitFor(async () => (await fixture.user(john))?.name === 'John Smyth' && (await fixture.documents('entries')).length === 1, { description: 'users and entries projected' });
+  assert.deepEqual(await fixture.user(john), { id: john, tenant: 'acme', name: 'John Smyth', email: `${john}@example.test`, country: 'BE', kycState: 'submitted', registeredAt: fixture.at.getTime() });
+  const [entry] = await fixture.documents('entries');
+  assert.deepEqual({ ...entry, id: undefined }, { id: undefined, tenant: 'acme', walletId, reference: 'credit-500', amountMinor: 500, currency: 'EUR', direction: 'credit', occurredAt: fixture.at.getTime() });
+  const found = await fixture.index.search('users', { q: 'jonh', tenantScope: ['acme'] });
+  assert.deepEqual(found.hits.map((hit) => hit.document.id), [john], 'typo-tolerant on the projected name');
+  await waitFor(async () => {
+    const { rows } = await fixture.database.pool.query<{ next_offset: string }>('SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [fixture.group, fixture.topic, last.partition]);
+    return rows[0]?.next_offset === String(BigInt(last.offset) + 1n);
+  }, { description: 'the offset stored beside the collections' });
+});
+
+test('redelivered events change nothing, whether Kafka or the store redelivers them', async (t) => {
+  const fixture = await searchFixture(t);
+  const ada = crypto.randomUUID();
+  await fixture.events.register(ada, 'Ada Lovelace', 'GB');
+  await fixture.events.kyc(ada, 'submitted', 'pending');
+  await fixture.events.profile(ada, { name: 'Ada King' });
+  const first = await fixture.startProjector();
+  await waitFor(async () => (await fixture.user(ada))?.name === 'Ada King', { description: 'three events applied' });
+  await first.stop();
+  const before = { users: await fixture.documents('users'), entries: await fixture.documents('entries') };
+
+  // Every event again, from Kafka: the group and the stored offsets go back to the start.
+  await fixture.admin.resetOffsets({ groupId: fixture.group, topic: fixture.topic, earliest: true });
+  await fixture.database.pool.query('DELETE FROM projection_offsets WHERE group_id = $1', [fixture.group]);
+  await fixture.startProjector();
+  // One more event on Ada's partition: once it is applied, everything before it was seen again.
+  await fixture.events.kyc(ada, 'in_review', 'submitted');
+  await waitFor(async () => (await fixture.user(ada))?.kycState === 'in_review', { description: 'the second run caught up' });
+  assert.deepEqual(await fixture.documents('users'), before.users.map((document) => ({ ...document, kycState: 'in_review' })));
+  assert.equal(await fixture.deadLetterCount(), 0);
+
+  // The store is handed the very same batch twice.
+  const store = createSearchStore({ index: fixture.index, handler: searchProjection, offsets: createPostgresSearchOffsets(fixture.database.pool) });
+  const userId = crypto.randomUUID();
+  const message = { key: Buffer.from(userId), value: null, headers: {}, timestamp: '0', attributes: 0, offset: '0' };
+  const metadata = { id: 'e', type: 'thalweg.identity.UserRegistered', source: '/test', subject: userId, time: new Date(), tenant: 'acme', correlationId: 'e', traceparent: '' };
+  const records: ProjectionRecord[] = [
+    { offset: '0', message, event: { topic: 'replay', partition: 0, offset: '0', key: userId, schemaId: 1, metadata, data: { userId, tenantId: 'acme', email: 'r@example.test', name: 'Replay Once', country: 'FR', registeredAt: fixture.at } } },
+    {
+      offset: '1',
+      message: { ...message, offset: '1' },
+      event: { topic: 'replay', partition: 0, offset: '1', key: userId, schemaId: 1, metadata: { ...metadata, id: 'f', type: 'thalweg.identity.ProfileUpdated' }, data: { userId, tenantId: 'acme', name: null, country: 'DE', preferences: null, updatedAt: fixture.at } },
+    },
+  ];
+  const batch = { group: uniqueName('replay-group'), topic: 'replay', partition: 0, records, nextOffset: '2', deadLetter: async (rejected: unknown[]) => assert.deepEqual(rejected, []) };
+  assert.deepEqual(await store.apply(batch), { applied: 2, rejected: 0 });
+  const once = await fixture.user(userId);
+  assert.deepEqual(await store.apply(batch), { applied: 0, rejected: 0 }, 'below the stored offset: skipped');
+  await fixture.database.pool.query('DELETE FROM projection_offsets WHERE group_id = $1', [batch.group]);
+  assert.deepEqual(await store.apply(batch), { applied: 2, rejected: 0 }, 'with the offset lost, applied again');
+  assert.deepEqual(await fixture.user(userId), once);
+  assert.equal(once?.country, 'DE');
+});
+
+test('a malformed event and a document the index refuses are dead-lettered alone while the partition moves on', async (t) => {
+  const fixture = await searchFixture(t);
+  const first = crypto.randomUUID();
+  const registered = await fixture.events.register(first, 'First User');
+  const producer = fixture.kafka.producer();
+  await producer.connect();
+  onCleanup(t, () => producer.disconnect());
+  // All on the first user's partition, so they share batches and order.
+  const onPartition = async (userId: string) => (await fixture.events.register(userId, 'probe')).partition === registered.partition;
+  const [poison] = await producer.send({ topic: fixture.topic, acks: -1, messages: [{ key: first, value: Buffer.from('not avro at all'), partition: registered.partition }] });
+  let refused = crypto.randomUUID();
+  while (!(await onPartition(refused))) refused = crypto.randomUUID();
+  // PostgreSQL refuses a NUL byte in text: the index, not the projection, says no.
+  const nul = await fixture.events.profile(refused, { name: 'Nul\u0000Byte' });
+  const unknownUser = crypto.randomUUID();
+  const orphan = await fixture.events.profile(unknownUser, { country: 'DE' });
+  await fixture.events.profile(first, { name: 'First Renamed' });
+  const projector = await fixture.startProjector();
+
+  await waitFor(async () => (await fixture.user(first))?.name === 'First Renamed', { description: 'the update after the refused ones applied' });
+  const letters = await readTopic(t, fixture.kafka, fixture.deadLetters, 3);
+  const header = (letter: (typeof letters)[number], name: string) => letter.headers![name]!.toString();
+  const byOffset = new Map(letters.map((letter) => [`${header(letter, deadLetterHeaders.partition)}/${header(letter, deadLetterHeaders.offset)}`, letter]));
+  const poisonLetter = byOffset.get(`${registered.partition}/${poison!.baseOffset}`);
+  assert.ok(poisonLetter, 'the poison message is dead-lettered');
+  assert.equal(header(poisonLetter, deadLetterHeaders.errorCode), 'THALWEG_EVENT_UNDECODABLE');
+  const nulLetter = byOffset.get(`${nul.partition}/${nul.offset}`);
+  assert.ok(nulLetter, 'the update PostgreSQL refused is dead-lettered');
+  assert.equal(header(nulLetter, deadLetterHeaders.errorCode), 'THALWEG_EVENT_REJECTED');
+  assert.match(header(nulLetter, deadLetterHeaders.errorMessage), /refused by the search index/);
+  const orphanLetter = byOffset.get(`${orphan.partition}/${orphan.offset}`);
+  assert.ok(orphanLetter, 'an update of a user the index does not hold is dead-lettered');
+  assert.match(header(orphanLetter, deadLetterHeaders.errorMessage), new RegExp(`no document ${unknownUser}`));
+  assert.equal(letters.length, 3);
+  assert.equal((await fixture.user(refused))?.name, 'probe', 'the refused update changed nothing');
+  assert.equal(projector.status().retrying.length, 0);
+});
+
+test('a search index outage pauses the partition and resumes without dead-lettering an event', async (t) => {
+  const fixture = await searchFixture(t);
+  const userId = crypto.randomUUID();
+  await fixture.events.register(userId, 'Outage Person');
+  const projector = await fixture.startProjector();
+  await waitFor(async () => (await fixture.user(userId)) !== undefined, { description: 'user projected' });
+
+  const admin = new pg.Client({ connectionString: testStack.databaseUrl });
+  await admin.connect();
+  onCleanup(t, () => admin.end());
+  await admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS false`);
+  onCleanup(t, () => admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`).catch(() => {}));
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [fixture.database.name]);
+
+  await fixture.events.kyc(userId, 'submitted', 'pending');
+  await fixture.events.profile(userId, { country: 'IT' });
+  await waitFor(() => projector.status().retrying.some((entry) => entry.code === 'THALWEG_STORE_UNAVAILABLE'), { description: 'the partition is paused and retrying' });
+
+  await admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`);
+  await waitFor(async () => (await fixture.user(userId))?.country === 'IT', { timeout: 60_000, description: 'the updates applied after the outage' });
+  assert.equal((await fixture.user(userId))?.kycState, 'submitted');
+  assert.equal(await fixture.deadLetterCount(), 0);
+  assert.equal(projector.status().retrying.length, 0);
+});
