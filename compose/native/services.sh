@@ -5,7 +5,8 @@
 #   services.sh down      SIGTERM (each finishes its in-flight work), then wait
 #   services.sh status    service, pid, port, state, log
 #
-# Ports: command-api 4001, query-api 4002, projector-postgres 4011 (health and readiness only);
+# Ports: command-api 4001, query-api 4002; projector-postgres 4011 and projector-mongo 4013 (health
+# and readiness only);
 # THALWEG_PORT_OFFSET applies as for the stack.
 set -euo pipefail
 
@@ -14,13 +15,14 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 # shellcheck source=components/kafka.sh
 source "$NATIVE_DIR/components/kafka.sh"   # kafka_service_principals, kafka_dev_password
 
-SERVICES=(projector-postgres command-api query-api)
+SERVICES=(projector-postgres projector-mongo command-api query-api)
 
 service_port() {
   case "$1" in
     command-api) port 4001 ;;
     query-api) port 4002 ;;
     projector-postgres) port 4011 ;;
+    projector-mongo) port 4013 ;;
   esac
 }
 
@@ -76,6 +78,7 @@ cmd_up() {
       THALWEG_PORT="$(service_port "$service")" "${identity[@]}" \
       THALWEG_KAFKA_BROKERS="$THALWEG_KAFKA_BROKERS" THALWEG_REGISTRY_URL="$THALWEG_REGISTRY_URL" \
       THALWEG_DATABASE_URL="$THALWEG_DATABASE_URL" THALWEG_REDIS_URL="$THALWEG_REDIS_URL" \
+      THALWEG_MONGODB_URL="$THALWEG_MONGODB_URL" \
       THALWEG_KEYCLOAK_URL="$THALWEG_KEYCLOAK_URL" THALWEG_OPA_URL="$THALWEG_OPA_URL" \
       node --import tsx "$REPO_ROOT/services/$service/src/main.ts"
   done
@@ -84,9 +87,10 @@ cmd_up() {
     wait_for_http "$service" "$url" 90
   done
   printf '\nThalweg services:\n'
-  printf '  %-20s http://127.0.0.1:%s  (POST /v1/wallets, /credits, /debits)\n' command-api "$(service_port command-api)"
-  printf '  %-20s http://127.0.0.1:%s  (GET /v1/wallets/{id}, /entries)\n' query-api "$(service_port query-api)"
+  printf '  %-20s http://127.0.0.1:%s  (POST /v1/wallets, /credits, /debits; POST /v1/users, PATCH /profile, POST /kyc-decisions)\n' command-api "$(service_port command-api)"
+  printf '  %-20s http://127.0.0.1:%s  (GET /v1/wallets/{id}, /entries; GET /v1/users/{id})\n' query-api "$(service_port query-api)"
   printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-postgres "$(service_port projector-postgres)"
+  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-mongo "$(service_port projector-mongo)"
 }
 
 cmd_down() {

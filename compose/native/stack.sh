@@ -27,7 +27,7 @@
 #   <name>_instances            instance names (default: the component name)
 #   <name>_requires             components that must be up first
 #   <name>_preflight            checks run by `up` before anything else (e.g. settings)
-#   <name>_setup                run once after all instances are ready (idempotent)
+#   <name>_setup                run on every `up` once all instances are ready (idempotent)
 #   <name>_match <instance>     text the process command line contains (pid reuse guard)
 #   <name>_env                  KEY=value lines for `stack.sh env`
 #   <name>_stop_signal          signal that stops it quickly (default TERM)
@@ -139,7 +139,12 @@ cmd_up() {
         todo+=("$i")
       fi
     done
-    [ "${#todo[@]}" -eq 0 ] && continue
+    if [ "${#todo[@]}" -eq 0 ]; then
+      # Setup is idempotent and may have news for a running component (a principal a new topic
+      # spec names): it runs on every `up`.
+      if has_fn "${c}_setup"; then "${c}_setup" || die "$c setup failed"; fi
+      continue
+    fi
     started_any=1
 
     "${c}_install"

@@ -130,7 +130,7 @@ test('tokens: missing, malformed, tampered, forged, expired and for another audi
   assert.match(expired!.body.detail, /expired/);
   assert.match(expired!.headers.get('www-authenticate')!, /error="invalid_token"/);
 
-  const strict = await startServiceProcess(t, 'query-api', { ...securityEnv(), THALWEG_TOKEN_AUDIENCE: 'another-api', THALWEG_REDIS_URL: testStack.redisUrl, THALWEG_DATABASE_URL: path.databaseUrl });
+  const strict = await startServiceProcess(t, 'query-api', { ...securityEnv(), THALWEG_TOKEN_AUDIENCE: 'another-api', THALWEG_REDIS_URL: testStack.redisUrl, THALWEG_MONGODB_URL: testStack.mongodbUrl, THALWEG_DATABASE_URL: path.databaseUrl });
   const wrongAudience = await callApi(strict.url, 'GET', `/v1/wallets/${walletId}`, { as: 'alice' });
   assert.equal(wrongAudience.status, 401);
   assert.match(wrongAudience.body.detail, /audience/);
@@ -147,6 +147,7 @@ test('OPA stopped mid-test: 503 with Retry-After, never an allow; back once OPA 
     THALWEG_OPA_URL: opa.url,
     THALWEG_OPA_CACHE_MS: '0',
     THALWEG_REDIS_URL: testStack.redisUrl,
+    THALWEG_MONGODB_URL: testStack.mongodbUrl,
     THALWEG_DATABASE_URL: path.databaseUrl,
   });
   const read = () => callApi(query.url, 'GET', `/v1/wallets/${walletId}`, { as: 'alice' });

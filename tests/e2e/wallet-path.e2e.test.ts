@@ -89,6 +89,7 @@ test('a consistency token the projection has not reached within the bound is a 5
   const query = await startServiceProcess(t, 'query-api', {
     ...securityEnv(),
     THALWEG_REDIS_URL: testStack.redisUrl,
+    THALWEG_MONGODB_URL: testStack.mongodbUrl,
     THALWEG_DATABASE_URL: database.url,
     THALWEG_LEDGER_PROJECTION_GROUP: group,
     THALWEG_CONSISTENCY_TIMEOUT_MS: '300',

@@ -45,6 +45,7 @@ export async function startWalletServices(t: TestContext, { command: commandEnv 
     startServiceProcess(t, 'query-api', {
       ...securityEnv(),
       THALWEG_REDIS_URL: testStack.redisUrl,
+      THALWEG_MONGODB_URL: testStack.mongodbUrl,
       THALWEG_DATABASE_URL: database.url,
       THALWEG_LEDGER_PROJECTION_GROUP: group,
       THALWEG_CONSISTENCY_TIMEOUT_MS: '20000',

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createServiceApp, listen } from '@thalweg/platform/http';
+import { projectorReadiness } from '@thalweg/platform/projection';
 import { createKafka, kafkaSasl } from '@thalweg/platform/kafka';
 import { runService } from '@thalweg/platform/lifecycle';
 import { createSchemaRegistryClient } from '@thalweg/platform/registry';
@@ -18,7 +19,7 @@ const logger = createLogger({ level: config.logLevel, bindings: { service: 'proj
 await runService('projector-postgres', logger, async () => {
   // The topic specs name this service's group; THALWEG_CONSUMER_GROUP may run it under another
   // group id (a second projection into another database, a rebuild) over the same topics.
-  const topics = loadTopicSpecs().all().filter((spec) => spec.consumers.some((consumer) => consumer.group === DECLARED_GROUP)).map((spec) => spec.name);
+  const topics = loadTopicSpecs().consumedBy(DECLARED_GROUP);
   const catalog = loadSchemaCatalog();
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, connectionTimeoutMillis: 3_000 });
   pool.on('error', (error) => logger.warn('postgres pool error', { error }));
@@ -39,16 +40,7 @@ await runService('projector-postgres', logger, async () => {
     logger,
     openapi: { openapi: '3.1.0', info: { title: 'Thalweg projector-postgres (health only)', version: '1.0.0' }, paths: {} },
     routes: () => {},
-    readiness: [
-      {
-        name: 'consumer',
-        check: async () => {
-          const status = projector.status();
-          if (!status.running) throw new Error('consumer not running');
-          if (status.retrying.length > 0) throw new Error(`retrying ${status.retrying.map((entry) => `${entry.partition} (${entry.code})`).join(', ')}`);
-        },
-      },
-    ],
+    readiness: [projectorReadiness(projector)],
   });
   const server = await listen(health, { host: config.host, port: config.port });
   logger.info('projecting', { topics, health: `http://${config.host}:${config.port}/readyz` });

@@ -1,36 +1,54 @@
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
+import type { Db } from 'mongodb';
 import { createApiSecurity, createServiceApp, type ApiSecuritySettings } from '@thalweg/platform/http';
-import { createPostgresPosition } from '@thalweg/platform/projection';
+import { createMongoPosition, createPostgresPosition } from '@thalweg/platform/projection';
 import type { Logger } from '@thalweg/platform/telemetry';
 import { queryApiOpenapi } from './openapi.ts';
+import { createUserReads } from './user-reads.ts';
+import { userRoutes } from './user-routes.ts';
 import { createWalletReads } from './wallet-reads.ts';
 import { walletRoutes } from './wallet-routes.ts';
 
 export interface QueryApiDependencies {
   pool: pg.Pool;
+  /** The user projection's database. */
+  db: Db;
   redis: Redis;
   logger: Logger;
   security: ApiSecuritySettings;
   /** The ledger projection's consumer group, whose offsets answer consistency tokens. */
   ledgerGroup: string;
+  /** The user projection's consumer group. */
+  userGroup: string;
   consistencyTimeout: number; // ms
 }
 
 /** The query API as an express app; main.ts wires it to real clients, tests too. */
-export function createQueryApi({ pool, redis, logger, security, ledgerGroup, consistencyTimeout }: QueryApiDependencies) {
+export function createQueryApi({ pool, db, redis, logger, security, ledgerGroup, userGroup, consistencyTimeout }: QueryApiDependencies) {
   const { guards, access } = createApiSecurity({ service: 'query-api', settings: security, redis, logger });
+  const wallets = walletRoutes({ reads: createWalletReads(pool), access, position: createPostgresPosition({ pool, group: ledgerGroup }), consistencyTimeout });
+  const users = userRoutes({ reads: createUserReads(db), access, position: createMongoPosition({ db, group: userGroup }), consistencyTimeout });
   return createServiceApp({
     name: 'query-api',
     logger,
     openapi: queryApiOpenapi,
     guards,
-    routes: walletRoutes({ reads: createWalletReads(pool), access, position: createPostgresPosition({ pool, group: ledgerGroup }), consistencyTimeout }),
+    routes: (router) => {
+      wallets(router);
+      users(router);
+    },
     readiness: [
       {
         name: 'postgres',
         check: async () => {
           await pool.query('SELECT 1');
+        },
+      },
+      {
+        name: 'mongodb',
+        check: async () => {
+          await db.command({ ping: 1 });
         },
       },
       {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
 import { listen } from '@thalweg/platform/http';
 import { runService } from '@thalweg/platform/lifecycle';
 import { createLogger } from '@thalweg/platform/telemetry';
@@ -14,13 +15,15 @@ await runService('query-api', logger, async () => {
   pool.on('error', (error) => logger.warn('postgres pool error', { error }));
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
   redis.on('error', (error) => logger.warn('redis error', { error }));
-  const app = createQueryApi({ pool, redis, logger, security: config, ledgerGroup: config.ledgerGroup, consistencyTimeout: config.consistencyTimeout });
+  const mongo = new MongoClient(config.mongodbUrl, { serverSelectionTimeoutMS: 3_000 });
+  const app = createQueryApi({ pool, db: mongo.db(), userGroup: config.userGroup, redis, logger, security: config, ledgerGroup: config.ledgerGroup, consistencyTimeout: config.consistencyTimeout });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info('listening', { host: config.host, port: config.port });
   return {
     async stop() {
       await server.close();
       await pool.end();
+      await mongo.close();
       redis.disconnect();
     },
   };

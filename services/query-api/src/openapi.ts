@@ -46,9 +46,42 @@ export const queryApiOpenapi = {
         },
       },
     },
+    '/v1/users/{userId}': {
+      get: {
+        operationId: 'getUser',
+        parameters: [{ name: 'userId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, consistencyToken],
+        responses: {
+          ...guardedResponses,
+          '200': { description: 'The user: profile, preferences, KYC state and timeline', content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } } },
+          '400': problem,
+          '404': problem,
+          '503': problem,
+        },
+      },
+    },
   },
   components: {
     schemas: {
+      User: {
+        type: 'object',
+        properties: {
+          userId: { type: 'string', format: 'uuid' },
+          email: { type: 'string' },
+          name: { type: 'string' },
+          country: { type: 'string' },
+          preferences: { type: ['object', 'null'] },
+          kyc: {
+            type: 'object',
+            properties: {
+              state: { enum: ['pending', 'submitted', 'in_review', 'approved', 'rejected'] },
+              updatedAt: { type: 'string', format: 'date-time' },
+              timeline: { type: 'array', items: { type: 'object' } },
+            },
+          },
+          registeredAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
       Wallet: {
         type: 'object',
         properties: {

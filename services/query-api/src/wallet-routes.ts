@@ -1,14 +1,9 @@
 import type { Request, Router } from 'express';
 import type { AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
-import { decodeConsistencyToken } from '@thalweg/platform/events';
 import { parseFields } from '@thalweg/platform/http';
+import { readConsistency, type PositionWaiter } from './read-consistency.ts';
 import type { WalletReads } from './wallet-reads.ts';
-
-/** Waits for the projection to reach a position; throws when it does not within the bound. */
-export interface PositionWaiter {
-  waitFor(position: { topic: string; partition: number; offset: string }, timeout: number): Promise<void>;
-}
 
 export interface WalletRouteDependencies {
   reads: WalletReads;
@@ -24,11 +19,7 @@ const pageRules = {
 } as const;
 
 export function walletRoutes({ reads, access, position, consistencyTimeout }: WalletRouteDependencies) {
-  /** Read-your-writes: with a Consistency-Token, answer only once the projection has applied it. */
-  async function awaitConsistency(request: Request) {
-    const token = request.header('consistency-token');
-    if (token) await position.waitFor(decodeConsistencyToken(token), consistencyTimeout);
-  }
+  const awaitConsistency = readConsistency(position, consistencyTimeout);
 
   /**
    * The wallet, once the policy allows reading it. A missing wallet is put to the policy with no

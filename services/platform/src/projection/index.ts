@@ -15,3 +15,4 @@ export { createMongoPosition } from './mongo-position.ts';
 export { isPermanentMongoError } from './mongo-errors.ts';
 export { offsetDocumentId, positionField, projectionOffsetsCollection } from './mongo-offsets.ts';
 export { waitForPosition } from './position-wait.ts';
+export { projectorReadiness } from './projector-readiness.ts';

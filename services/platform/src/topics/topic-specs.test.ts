@@ -28,6 +28,8 @@ test('the repository declares identity.users.v1 for the user events, read by the
   assert.deepEqual(users.producers, ['command-api']);
   assert.deepEqual(users.consumers, [{ group: 'projector-mongo' }, { group: 'projector-search' }]);
   assert.equal(users.compatibility, 'FULL_TRANSITIVE');
+  assert.deepEqual(loadTopicSpecs().consumedBy('projector-search'), ['identity.users.v1', 'ledger.wallets.v1']);
+  assert.deepEqual(loadTopicSpecs().consumedBy('nobody'), []);
 });
 
 test('an event type allowed on exactly one topic maps to it; on none it is THALWEG_TOPIC_EVENT_NOT_ALLOWED', () => {

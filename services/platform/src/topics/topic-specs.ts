@@ -13,6 +13,8 @@ export interface TopicSpecs {
   has(name: string): boolean;
   /** Every spec, sorted by name. */
   all(): TopicSpec[];
+  /** The topics whose spec lists this consumer group, sorted by name. */
+  consumedBy(group: string): string[];
   /** The one topic allowing an event type; THALWEG_TOPIC_EVENT_NOT_ALLOWED when none does. */
   topicForEventType(fullName: string): TopicSpec;
   /** Throws THALWEG_TOPIC_EVENT_NOT_ALLOWED unless the topic allows the event type. */
@@ -89,6 +91,7 @@ export function createTopicSpecs({ specs: given, root }: { specs: TopicSpec[]; r
     get,
     has: (name) => byName.has(name),
     all: () => [...specs],
+    consumedBy: (group) => specs.filter((spec) => spec.consumers.some((consumer) => consumer.group === group)).map((spec) => spec.name),
     topicForEventType(fullName) {
       const spec = byEventType.get(fullName);
       if (!spec) {

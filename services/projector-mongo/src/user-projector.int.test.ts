@@ -1,0 +1,125 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPublisher } from '@thalweg/platform/events';
+import { offsetDocumentId, projectionOffsetsCollection } from '@thalweg/platform/projection';
+import { createSchemaRegistryClient } from '@thalweg/platform/registry';
+import { loadSchemaCatalog } from '@thalweg/platform/schemas';
+import { createTestMongoDatabase, createTestTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
+import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { USERS, type UserDocument } from './user-documents.ts';
+import { createUserProjector } from './user-projector.ts';
+
+const catalog = loadSchemaCatalog();
+const identityTypes = ['thalweg.identity.UserRegistered', 'thalweg.identity.ProfileUpdated', 'thalweg.identity.KycStatusChanged'];
+
+/** A topic, its dead letter topic, subjects and a MongoDB database of this test's own, and a publisher onto them. */
+async function userFixture(t: TestContext) {
+  const kafka = testKafka();
+  const admin = await testAdmin(t, kafka);
+  const topic = await createTestTopic(t, admin, { prefix: 'users-test', partitions: 3 });
+  const group = uniqueName('projector-mongo-test');
+  const deadLetters = await createTestTopic(t, admin, { name: deadLetterTopicName(topic, group), partitions: 3 });
+  await registerTestSchemas(t, topic, identityTypes.map((fullName) => ({ fullName, schema: catalog.get(fullName).schema })));
+  const { db } = await createTestMongoDatabase(t, 'users');
+  const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
+  const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/test' });
+  onCleanup(t, () => publisher.disconnect());
+  const tenant = 'acme';
+  const userId = crypto.randomUUID();
+  const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
+  const kyc = (state: string, previousState: string, minute: number, extra: Record<string, unknown> = {}) =>
+    publisher.publish({
+      type: 'thalweg.identity.KycStatusChanged',
+      subject: userId,
+      tenant,
+      data: { userId, tenantId: tenant, state, previousState, reviewer: 'reviewer-1', reason: null, documents: [], changedAt: at(minute), ...extra },
+    });
+  const events = {
+    register: () => publisher.publish({ type: 'thalweg.identity.UserRegistered', subject: userId, tenant, data: { userId, tenantId: tenant, email: 'john@example.org', name: 'John Example', country: 'FR', registeredAt: at(0) } }),
+    profile: (changes: Record<string, unknown>, minute: number) =>
+      publisher.publish({ type: 'thalweg.identity.ProfileUpdated', subject: userId, tenant, data: { userId, tenantId: tenant, name: null, country: null, preferences: null, ...changes, updatedAt: at(minute) } }),
+    kyc,
+  };
+  const startProjector = async ({ as = group }: { as?: string } = {}) => {
+    const projector = await createUserProjector({
+      db,
+      kafka,
+      registry,
+      group: as,
+      topics: [topic],
+      deadLetterTopic: (source) => deadLetterTopicName(source, group),
+      readers: { find: (fullName) => catalog.get(fullName).schema },
+      retry: { initial: 100, max: 1_000 },
+    });
+    onCleanup(t, () => projector.stop());
+    await projector.start();
+    return projector;
+  };
+  const user = () => db.collection<UserDocument>(USERS).findOne({ _id: userId });
+  const deadLetterCount = async () => (await admin.fetchTopicOffsets(deadLetters)).reduce((sum, partition) => sum + Number(partition.high), 0);
+  return { kafka, topic, group, db, events, startProjector, user, deadLetterCount, userId };
+}
+
+/** The three KYC steps to approval, after a registration and a profile change. */
+async function approvedUser(fixture: Awaited<ReturnType<typeof userFixture>>) {
+  await fixture.events.register();
+  const preferences = { language: 'fr', timeZone: 'Europe/Paris', notifications: { email: true, sms: false, marketing: false } };
+  await fixture.events.profile({ country: 'BE', preferences }, 1);
+  await fixture.events.kyc('submitted', 'pending', 2, { reviewer: null, documents: [{ documentId: 'doc-1', kind: 'passport' }] });
+  await fixture.events.kyc('in_review', 'submitted', 3);
+  return { last: await fixture.events.kyc('approved', 'in_review', 4), preferences };
+}
+
+test('a user becomes one document: profile, preferences, KYC state and its timeline', async (t) => {
+  const fixture = await userFixture(t);
+  const { last, preferences } = await approvedUser(fixture);
+  await fixture.startProjector();
+  await waitFor(async () => (await fixture.user())?.kyc.state === 'approved', { description: 'the user approved' });
+  const user = (await fixture.user())!;
+  assert.deepEqual(
+    { tenant: user.tenant, name: user.name, country: user.country, email: user.email, preferences: user.preferences },
+    { tenant: 'acme', name: 'John Example', country: 'BE', email: 'john@example.org', preferences },
+  );
+  assert.deepEqual(user.kyc.timeline.map((entry) => [entry.previousState, entry.state, entry.reviewer]), [
+    ['pending', 'submitted', null],
+    ['submitted', 'in_review', 'reviewer-1'],
+    ['in_review', 'approved', 'reviewer-1'],
+  ]);
+  assert.deepEqual(user.kyc.timeline[0]!.documents, [{ documentId: 'doc-1', kind: 'passport' }]);
+  const offsets = await fixture.db.collection(projectionOffsetsCollection).find({}).toArray();
+  assert.ok(offsets.some((entry) => String(entry.nextOffset) === String(BigInt(last.offset) + 1n)), 'the offset after the last event is stored');
+  const indexes = (await fixture.db.collection(USERS).indexes()).map((index) => index.name);
+  assert.ok(indexes.includes('users_tenant_email') && indexes.includes('users_tenant_kyc_state'), 'indexes made at start-up');
+});
+
+test('replayed from offset 0, the events change nothing: the timeline is not pushed twice', async (t) => {
+  const fixture = await userFixture(t);
+  const { last } = await approvedUser(fixture);
+  const first = await fixture.startProjector();
+  await waitFor(async () => (await fixture.user())?.kyc.state === 'approved', { description: 'the user approved' });
+  const before = await fixture.user();
+  await first.stop();
+  // A new group (a rebuild) reads the topic from offset 0 into the same documents.
+  const rebuild = uniqueName('projector-mongo-rebuild');
+  await fixture.startProjector({ as: rebuild });
+  const rebuilt = { _id: offsetDocumentId(rebuild, fixture.topic, last.partition) };
+  await waitFor(async () => String((await fixture.db.collection<{ _id: string; nextOffset: unknown }>(projectionOffsetsCollection).findOne(rebuilt))?.nextOffset) === String(BigInt(last.offset) + 1n), {
+    description: 'the replay reached the last event',
+  });
+  assert.deepEqual(await fixture.user(), before);
+  assert.equal((await fixture.user())!.kyc.timeline.length, 3);
+});
+
+test('a malformed event goes to the dead letter topic and the partition moves on', async (t) => {
+  const fixture = await userFixture(t);
+  await fixture.events.register();
+  const producer = fixture.kafka.producer();
+  await producer.connect();
+  onCleanup(t, () => producer.disconnect());
+  // Same key, so the same partition as the user's events: it sits between them.
+  await producer.send({ topic: fixture.topic, messages: [{ key: fixture.userId, value: Buffer.from('not avro at all') }] });
+  await fixture.events.kyc('submitted', 'pending', 2, { reviewer: null, documents: [{ documentId: 'doc-9', kind: 'id_card' }] });
+  await fixture.startProjector();
+  await waitFor(async () => (await fixture.user())?.kyc.state === 'submitted', { description: 'the event after the poison applied' });
+  assert.equal(await fixture.deadLetterCount(), 1);
+});

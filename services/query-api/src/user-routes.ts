@@ -1,0 +1,31 @@
+import type { Router } from 'express';
+import type { AccessControl } from '@thalweg/platform/auth';
+import { ThalwegError } from '@thalweg/platform/errors';
+import { parseFields } from '@thalweg/platform/http';
+import { readConsistency, type PositionWaiter } from './read-consistency.ts';
+import type { UserReads } from './user-reads.ts';
+
+export interface UserRouteDependencies {
+  reads: UserReads;
+  access: AccessControl;
+  /** The user projection's position, for consistency tokens of identity events. */
+  position: PositionWaiter;
+  consistencyTimeout: number; // ms
+}
+
+const userIdRule = { userId: { type: 'uuid' } } as const;
+
+export function userRoutes({ reads, access, position, consistencyTimeout }: UserRouteDependencies) {
+  const awaitConsistency = readConsistency(position, consistencyTimeout);
+  return (router: Router) => {
+    router.get('/users/:userId', async (request, response) => {
+      const { userId } = parseFields(request.params, userIdRule, 'path');
+      await awaitConsistency(request);
+      const user = await reads.user(userId);
+      // A missing user goes to the policy with no owner: answered exactly like another tenant's.
+      await access.authorize(request, 'users:read', { type: 'user', id: userId, tenant: user?.tenant ?? null });
+      if (!user) throw new ThalwegError('THALWEG_NOT_FOUND', `user ${userId} not found`);
+      response.json(user.view);
+    });
+  };
+}
