@@ -5,8 +5,8 @@
 #   services.sh down      SIGTERM (each finishes its in-flight work), then wait
 #   services.sh status    service, pid, port, state, log
 #
-# Ports: command-api 4001, query-api 4002; projector-postgres 4011 and projector-mongo 4013 (health
-# and readiness only);
+# Ports: command-api 4001, query-api 4002, search-api 4003; projector-postgres 4011,
+# projector-search 4012 and projector-mongo 4013 (health and readiness only);
 # THALWEG_PORT_OFFSET applies as for the stack.
 set -euo pipefail
 
@@ -15,13 +15,15 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 # shellcheck source=components/kafka.sh
 source "$NATIVE_DIR/components/kafka.sh"   # kafka_service_principals, kafka_dev_password
 
-SERVICES=(projector-postgres projector-mongo command-api query-api)
+SERVICES=(projector-postgres projector-mongo projector-search command-api query-api search-api)
 
 service_port() {
   case "$1" in
     command-api) port 4001 ;;
     query-api) port 4002 ;;
+    search-api) port 4003 ;;
     projector-postgres) port 4011 ;;
+    projector-search) port 4012 ;;
     projector-mongo) port 4013 ;;
   esac
 }
@@ -80,6 +82,7 @@ cmd_up() {
       THALWEG_DATABASE_URL="$THALWEG_DATABASE_URL" THALWEG_REDIS_URL="$THALWEG_REDIS_URL" \
       THALWEG_MONGODB_URL="$THALWEG_MONGODB_URL" \
       THALWEG_KEYCLOAK_URL="$THALWEG_KEYCLOAK_URL" THALWEG_OPA_URL="$THALWEG_OPA_URL" \
+      THALWEG_SEARCH_BACKEND=postgres THALWEG_SEARCH_DATABASE_URL="$THALWEG_DATABASE_URL" \
       node --import tsx "$REPO_ROOT/services/$service/src/main.ts"
   done
   for service in "${SERVICES[@]}"; do
@@ -89,8 +92,10 @@ cmd_up() {
   printf '\nThalweg services:\n'
   printf '  %-20s http://127.0.0.1:%s  (POST /v1/wallets, /credits, /debits; POST /v1/users, PATCH /profile, POST /kyc-decisions)\n' command-api "$(service_port command-api)"
   printf '  %-20s http://127.0.0.1:%s  (GET /v1/wallets/{id}, /entries; GET /v1/users/{id})\n' query-api "$(service_port query-api)"
+  printf '  %-20s http://127.0.0.1:%s  (GET /v1/search/users, /v1/search/entries)\n' search-api "$(service_port search-api)"
   printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-postgres "$(service_port projector-postgres)"
   printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-mongo "$(service_port projector-mongo)"
+  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-search "$(service_port projector-search)"
 }
 
 cmd_down() {

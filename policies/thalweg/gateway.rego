@@ -28,8 +28,11 @@ endpoints := [
 	{"method": "GET", "path": "/v1/wallets/{walletId}", "action": "wallets:read", "resource": "wallet"},
 	{"method": "GET", "path": "/v1/wallets/{walletId}/entries", "action": "wallets:read", "resource": "wallet"},
 	{"method": "POST", "path": "/v1/users", "action": "users:register", "resource": "user"},
+	{"method": "GET", "path": "/v1/users/{userId}", "action": "users:read", "resource": "user"},
 	{"method": "PATCH", "path": "/v1/users/{userId}/profile", "action": "users:update-profile", "resource": "user"},
 	{"method": "POST", "path": "/v1/users/{userId}/kyc-decisions", "action": "users:decide-kyc", "resource": "user"},
+	{"method": "GET", "path": "/v1/search/users", "action": "search:users", "resource": "users"},
+	{"method": "GET", "path": "/v1/search/entries", "action": "search:entries", "resource": "entries"},
 ]
 
 decision := denial(404, "THALWEG_NOT_FOUND", sprintf("no Thalweg endpoint serves %s %s", [input.request.method, input.request.path])) if {

@@ -35,8 +35,11 @@ requests := [
 	{"method": "GET", "path": "/v1/wallets/w-1", "action": "wallets:read"},
 	{"method": "GET", "path": "/v1/wallets/w-1/entries", "action": "wallets:read"},
 	{"method": "POST", "path": "/v1/users", "action": "users:register"},
+	{"method": "GET", "path": "/v1/users/u-1", "action": "users:read"},
 	{"method": "PATCH", "path": "/v1/users/u-1/profile", "action": "users:update-profile"},
 	{"method": "POST", "path": "/v1/users/u-1/kyc-decisions", "action": "users:decide-kyc"},
+	{"method": "GET", "path": "/v1/search/users", "action": "search:users"},
+	{"method": "GET", "path": "/v1/search/entries", "action": "search:entries"},
 ]
 
 # What each request is about: creations name no id yet.
@@ -46,8 +49,11 @@ expected_resource := {
 	"wallets:debit": {"type": "wallet", "id": "w-1"},
 	"wallets:read": {"type": "wallet", "id": "w-1"},
 	"users:register": {"type": "user"},
+	"users:read": {"type": "user", "id": "u-1"},
 	"users:update-profile": {"type": "user", "id": "u-1"},
 	"users:decide-kyc": {"type": "user", "id": "u-1"},
+	"search:users": {"type": "users"},
+	"search:entries": {"type": "entries"},
 }
 
 # ---------------------------------------------------------------------------
