@@ -1,0 +1,65 @@
+import { createServiceApp, listen, type ReadinessCheck } from '../http/index.ts';
+import { createKafka, kafkaSasl, type SaslMechanismName } from '../kafka/index.ts';
+import { createSchemaRegistryClient } from '../registry/index.ts';
+import { loadSchemaCatalog } from '../schemas/index.ts';
+import type { Logger } from '../telemetry/index.ts';
+import { deadLetterTopicName, loadTopicSpecs } from '../topics/index.ts';
+import type { Projector, ProjectorOptions } from './consumer-runtime.ts';
+import { projectorReadiness } from './projector-readiness.ts';
+
+/** The settings every projector service reads (kafkaSettings plus its group and concurrency). */
+export interface ProjectorServiceSettings {
+  kafkaBrokers: string[];
+  kafkaUsername: string;
+  kafkaPassword: string;
+  kafkaSaslMechanism?: SaslMechanismName;
+  registryUrl: string;
+  group: string;
+  concurrency: number;
+}
+
+/**
+ * What every projector service wires the same way: the topics whose spec lists its declared group
+ * (THALWEG_CONSUMER_GROUP may run it under another group id, for a rebuild, over the same topics),
+ * its own Kafka principal, the registry, dead letter topics per group, and the repository's
+ * schemas as reader schemas. The service adds its store.
+ */
+export function projectorServiceOptions({ service, declaredGroup, settings, logger }: { service: string; declaredGroup: string; settings: ProjectorServiceSettings; logger: Logger }): Omit<ProjectorOptions, 'store'> {
+  const catalog = loadSchemaCatalog();
+  return {
+    kafka: createKafka({ brokers: settings.kafkaBrokers, sasl: kafkaSasl(settings), clientId: service, logger }),
+    registry: createSchemaRegistryClient({ url: settings.registryUrl }),
+    group: settings.group,
+    topics: loadTopicSpecs().consumedBy(declaredGroup),
+    deadLetterTopic: (topic) => deadLetterTopicName(topic, settings.group),
+    readers: { find: (fullName) => (catalog.has(fullName) ? catalog.get(fullName).schema : undefined) },
+    logger,
+    partitionsConsumedConcurrently: settings.concurrency,
+  };
+}
+
+/** A projector's HTTP side: /healthz, and /readyz from its consumer plus the service's own checks. */
+export async function serveProjectorHealth({
+  service,
+  projector,
+  logger,
+  host,
+  port,
+  readiness = [],
+}: {
+  service: string;
+  projector: Projector;
+  logger: Logger;
+  host: string;
+  port: number;
+  readiness?: ReadinessCheck[];
+}) {
+  const app = createServiceApp({
+    name: service,
+    logger,
+    openapi: { openapi: '3.1.0', info: { title: `Thalweg ${service} (health only)`, version: '1.0.0' }, paths: {} },
+    routes: () => {},
+    readiness: [...readiness, projectorReadiness(projector)],
+  });
+  return listen(app, { host, port });
+}
