@@ -1,29 +1,16 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPublisher } from '@thalweg/platform/events';
 import { offsetDocumentId, projectionOffsetsCollection } from '@thalweg/platform/projection';
-import { createSchemaRegistryClient } from '@thalweg/platform/registry';
-import { loadSchemaCatalog } from '@thalweg/platform/schemas';
-import { createTestMongoDatabase, createTestTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
-import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { createProjectionFixture, createTestMongoDatabase, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
 import { USERS, type UserDocument } from './user-documents.ts';
 import { createUserProjector } from './user-projector.ts';
 
-const catalog = loadSchemaCatalog();
 const identityTypes = ['thalweg.identity.UserRegistered', 'thalweg.identity.ProfileUpdated', 'thalweg.identity.KycStatusChanged'];
 
-/** A topic, its dead letter topic, subjects and a MongoDB database of this test's own, and a publisher onto them. */
+/** The projection fixture with a MongoDB database of this test's own. */
 async function userFixture(t: TestContext) {
-  const kafka = testKafka();
-  const admin = await testAdmin(t, kafka);
-  const topic = await createTestTopic(t, admin, { prefix: 'users-test', partitions: 3 });
-  const group = uniqueName('projector-mongo-test');
-  const deadLetters = await createTestTopic(t, admin, { name: deadLetterTopicName(topic, group), partitions: 3 });
-  await registerTestSchemas(t, topic, identityTypes.map((fullName) => ({ fullName, schema: catalog.get(fullName).schema })));
+  const { kafka, topic, group, publisher, projectorOptions, deadLetterCount } = await createProjectionFixture(t, { prefix: 'users', eventTypes: identityTypes });
   const { db } = await createTestMongoDatabase(t, 'users');
-  const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
-  const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/test' });
-  onCleanup(t, () => publisher.disconnect());
   const tenant = 'acme';
   const userId = crypto.randomUUID();
   const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
@@ -41,22 +28,12 @@ async function userFixture(t: TestContext) {
     kyc,
   };
   const startProjector = async ({ as = group }: { as?: string } = {}) => {
-    const projector = await createUserProjector({
-      db,
-      kafka,
-      registry,
-      group: as,
-      topics: [topic],
-      deadLetterTopic: (source) => deadLetterTopicName(source, group),
-      readers: { find: (fullName) => catalog.get(fullName).schema },
-      retry: { initial: 100, max: 1_000 },
-    });
+    const projector = await createUserProjector({ ...projectorOptions({ group: as }), db });
     onCleanup(t, () => projector.stop());
     await projector.start();
     return projector;
   };
   const user = () => db.collection<UserDocument>(USERS).findOne({ _id: userId });
-  const deadLetterCount = async () => (await admin.fetchTopicOffsets(deadLetters)).reduce((sum, partition) => sum + Number(partition.high), 0);
   return { kafka, topic, group, db, events, startProjector, user, deadLetterCount, userId };
 }
 

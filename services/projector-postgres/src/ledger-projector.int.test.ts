@@ -2,31 +2,18 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
-import { createPublisher } from '@thalweg/platform/events';
 import { createPostgresStore, deadLetterHeaders, type ProjectionRecord, type ProjectionStore } from '@thalweg/platform/projection';
-import { createSchemaRegistryClient } from '@thalweg/platform/registry';
-import { loadSchemaCatalog } from '@thalweg/platform/schemas';
-import { createTestDatabase, createTestTopic, readTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
-import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { createProjectionFixture, createTestDatabase, readTopic, testStack, waitFor, onCleanup } from '@thalweg/platform/testing';
 import { ledgerProjection } from './ledger-projection.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
 import { ledgerTablesDdl } from './ledger-tables.ts';
 
-const catalog = loadSchemaCatalog();
 const ledgerTypes = ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited'];
 
-/** A topic, its dead letter topic, subjects and a database of this test's own, and a publisher onto them. */
+/** The projection fixture with a PostgreSQL database of this test's own. */
 async function ledgerFixture(t: TestContext) {
-  const kafka = testKafka();
-  const admin = await testAdmin(t, kafka);
-  const topic = await createTestTopic(t, admin, { prefix: 'ledger-test', partitions: 3 });
-  const group = uniqueName('projector-test');
-  const deadLetters = await createTestTopic(t, admin, { name: deadLetterTopicName(topic, group), partitions: 3 });
-  await registerTestSchemas(t, topic, ledgerTypes.map((fullName) => ({ fullName, schema: catalog.get(fullName).schema })));
+  const { kafka, admin, topic, group, deadLetters, registry, publisher, projectorOptions, deadLetterCount } = await createProjectionFixture(t, { prefix: 'ledger', eventTypes: ledgerTypes });
   const database = await createTestDatabase(t, 'ledger');
-  const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
-  const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/test' });
-  onCleanup(t, () => publisher.disconnect());
   const tenant = 'acme';
   const walletId = crypto.randomUUID();
   const at = new Date('2026-01-01T00:00:00Z');
@@ -38,17 +25,7 @@ async function ledgerFixture(t: TestContext) {
       publisher.publish({ type: 'thalweg.ledger.FundsDebited', subject: walletId, tenant, data: { walletId, entryId: crypto.randomUUID(), tenantId: tenant, amountMinor, currency: 'EUR', reference: `d-${amountMinor}`, debitedAt: at } }),
   };
   const startProjector = async (options: { decorateStore?: (store: ProjectionStore) => ProjectionStore; sessionTimeout?: number; heartbeatInterval?: number } = {}) => {
-    const projector = await createLedgerProjector({
-      kafka,
-      registry,
-      pool: database.pool,
-      group,
-      topics: [topic],
-      deadLetterTopic: (source) => deadLetterTopicName(source, group),
-      readers: { find: (fullName) => catalog.get(fullName).schema },
-      retry: { initial: 100, max: 1_000 },
-      ...options,
-    });
+    const projector = await createLedgerProjector({ ...projectorOptions(), pool: database.pool, ...options });
     onCleanup(t, () => projector.stop());
     await projector.start();
     return projector;
@@ -58,7 +35,6 @@ async function ledgerFixture(t: TestContext) {
     return rows[0] ? { balance: Number(rows[0].balance_minor), version: Number(rows[0].version) } : undefined;
   };
   const entryCount = async () => Number((await database.pool.query<{ count: string }>('SELECT count(*) FROM wallet_entries WHERE wallet_id = $1', [walletId])).rows[0]!.count);
-  const deadLetterCount = async () => (await admin.fetchTopicOffsets(deadLetters)).reduce((sum, partition) => sum + Number(partition.high), 0);
   return { kafka, admin, topic, group, deadLetters, database, events, startProjector, wallet, entryCount, deadLetterCount, walletId };
 }
 

@@ -1,19 +1,14 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { createPublisher } from '@thalweg/platform/events';
 import { deadLetterHeaders, type ProjectionRecord } from '@thalweg/platform/projection';
-import { createSchemaRegistryClient } from '@thalweg/platform/registry';
-import { loadSchemaCatalog } from '@thalweg/platform/schemas';
 import { createPostgresSearchIndex, loadCollectionSchema, type SearchDocument } from '@thalweg/platform/search';
-import { createTestDatabase, createTestTopic, onCleanup, readTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
-import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { createProjectionFixture, createTestDatabase, onCleanup, readTopic, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { createPostgresSearchOffsets } from './search-offsets.ts';
 import { searchProjection } from './search-projection.ts';
 import { createSearchProjector } from './search-projector.ts';
 import { createSearchStore } from './search-store.ts';
 
-const catalog = loadSchemaCatalog();
 const eventTypes = [
   'thalweg.identity.UserRegistered',
   'thalweg.identity.ProfileUpdated',
@@ -23,18 +18,10 @@ const eventTypes = [
 ];
 const schemas = [loadCollectionSchema('users'), loadCollectionSchema('entries')];
 
-/** A topic carrying identity and ledger events, its dead letter topic and a search database of this test's own. */
+/** The projection fixture, for identity and ledger events, with a search database of this test's own. */
 async function searchFixture(t: TestContext) {
-  const kafka = testKafka();
-  const admin = await testAdmin(t, kafka);
-  const topic = await createTestTopic(t, admin, { prefix: 'search-test', partitions: 3 });
-  const group = uniqueName('projector-search-test');
-  const deadLetters = await createTestTopic(t, admin, { name: deadLetterTopicName(topic, group), partitions: 3 });
-  await registerTestSchemas(t, topic, eventTypes.map((fullName) => ({ fullName, schema: catalog.get(fullName).schema })));
+  const { kafka, admin, topic, group, deadLetters, publisher, projectorOptions, deadLetterCount } = await createProjectionFixture(t, { prefix: 'search', eventTypes });
   const database = await createTestDatabase(t, 'search');
-  const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
-  const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/test' });
-  onCleanup(t, () => publisher.disconnect());
   const index = createPostgresSearchIndex({ pool: database.pool, schemas });
   const tenant = 'acme';
   const at = new Date('2026-01-01T00:00:00Z');
@@ -51,17 +38,7 @@ async function searchFixture(t: TestContext) {
       publisher.publish({ type: 'thalweg.ledger.FundsCredited', subject: walletId, tenant, data: { walletId, entryId: crypto.randomUUID(), tenantId: tenant, amountMinor, currency: 'EUR', reference: `credit-${amountMinor}`, creditedAt: at } }),
   };
   const startProjector = async () => {
-    const projector = await createSearchProjector({
-      kafka,
-      registry,
-      index,
-      offsets: createPostgresSearchOffsets(database.pool),
-      group,
-      topics: [topic],
-      deadLetterTopic: (source) => deadLetterTopicName(source, group),
-      readers: { find: (fullName) => catalog.get(fullName).schema },
-      retry: { initial: 100, max: 1_000 },
-    });
+    const projector = await createSearchProjector({ ...projectorOptions(), index, offsets: createPostgresSearchOffsets(database.pool) });
     onCleanup(t, () => projector.stop());
     await projector.start();
     return projector;
@@ -71,7 +48,6 @@ async function searchFixture(t: TestContext) {
     return rows.map((row) => row.document);
   };
   const user = async (id: string) => (await documents('users')).find((document) => document.id === id);
-  const deadLetterCount = async () => (await admin.fetchTopicOffsets(deadLetters)).reduce((sum, partition) => sum + Number(partition.high), 0);
   return { kafka, admin, topic, group, deadLetters, database, index, events, startProjector, documents, user, deadLetterCount, at };
 }
 

@@ -11,3 +11,4 @@ export { startOpaProcess } from './opa-process.ts';
 export type { OpaProcess } from './opa-process.ts';
 export { devKafkaPassword, devKafkaSasl, serviceKafkaEnv } from './service-credentials.ts';
 export { revokeAclsAtEnd } from './test-acls.ts';
+export { createProjectionFixture } from './projection-fixture.ts';
