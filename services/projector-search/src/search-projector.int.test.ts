@@ -71,7 +71,8 @@ test('users and entries are projected: whole on registration, in part on profile
   assert.deepEqual(found.hits.map((hit) => hit.document.id), [john], 'typo-tolerant on the projected name');
   await waitFor(async () => {
     const { rows } = await fixture.database.pool.query<{ next_offset: string }>('SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [fixture.group, fixture.topic, last.partition]);
-    return rows[0]?.next_offset === String(BigInt(last.offset) + 1n);
+    // The wallet events may share John's partition: the stored offset is past his last event, at least.
+    return rows[0] !== undefined && BigInt(rows[0].next_offset) > BigInt(last.offset);
   }, { description: 'the offset stored beside the collections' });
 });
 
