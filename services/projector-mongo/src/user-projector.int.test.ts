@@ -34,7 +34,7 @@ async function userFixture(t: TestContext) {
     return projector;
   };
   const user = () => db.collection<UserDocument>(USERS).findOne({ _id: userId });
-  return { kafka, topic, group, db, events, startProjector, user, deadLetterCount, userId };
+  return { kafka, topic, group, db, publisher, events, startProjector, user, deadLetterCount, userId };
 }
 
 /** The three KYC steps to approval, after a registration and a profile change. */
@@ -99,4 +99,20 @@ test('a malformed event goes to the dead letter topic and the partition moves on
   await fixture.startProjector();
   await waitFor(async () => (await fixture.user())?.kyc.state === 'submitted', { description: 'the event after the poison applied' });
   assert.equal(await fixture.deadLetterCount(), 1);
+});
+
+test("a batch of many users' events projects and leaves FerretDB answering (no bulk writes, which exhaust its pool)", async (t) => {
+  const fixture = await userFixture(t);
+  const tenant = 'acme';
+  const at = new Date('2026-01-01T00:00:00Z');
+  const users = Array.from({ length: 60 }, () => crypto.randomUUID());
+  await fixture.publisher.publishBatch(
+    users.flatMap((userId, index) => [
+      { type: 'thalweg.identity.UserRegistered', subject: userId, tenant, data: { userId, tenantId: tenant, email: `u${index}@example.org`, name: `User ${index}`, country: 'FR', registeredAt: at } },
+      { type: 'thalweg.identity.ProfileUpdated', subject: userId, tenant, data: { userId, tenantId: tenant, name: `User ${index} Renamed`, country: null, preferences: null, updatedAt: at } },
+    ]),
+  );
+  await fixture.startProjector();
+  await waitFor(async () => (await fixture.db.collection(USERS).countDocuments({ name: /Renamed$/ })) === users.length, { timeout: 60_000, description: 'every user renamed' });
+  assert.equal((await fixture.db.command({ ping: 1 })).ok, 1);
 });

@@ -1,4 +1,4 @@
-import { Long, MongoBulkWriteError, type CreateIndexesOptions, type Db, type Document, type Filter, type IndexSpecification, type UpdateFilter } from 'mongodb';
+import { Long, type CreateIndexesOptions, type Db, type Document, type Filter, type IndexSpecification, type UpdateFilter } from 'mongodb';
 import { ThalwegError, isThalwegError, storeCall, storeUnavailable } from '../errors/index.ts';
 import { isDuplicateKeyError, isPermanentMongoError } from './mongo-errors.ts';
 import { offsetDocumentId, positionField, projectionOffsetsCollection, type OffsetDocument } from './mongo-offsets.ts';
@@ -80,8 +80,8 @@ function guard({ operation, field, offset }: PendingWrite): { filter: Filter<{ _
  * Projects partition batches into MongoDB without transactions (FerretDB has none). Every document
  * keeps, per source partition, the offset of the last event applied to it, and a write only matches
  * a document whose position is lower: redelivered and replayed events change nothing, and a batch
- * interrupted half way is completed by its retry. Writes go in event order, in ordered bulk writes
- * per run of one collection, so one document's events apply in order. The group's next offset is
+ * interrupted half way is completed by its retry. Writes go one at a time in event order, so one
+ * document's events apply in order. The group's next offset is
  * stored in `projection_offsets` after the batch's documents and dead letters.
  */
 export function createMongoStore({ db, handler, indexes = [] }: MongoStoreOptions): ProjectionStore & { init(): Promise<void> } {
@@ -110,31 +110,17 @@ export function createMongoStore({ db, handler, indexes = [] }: MongoStoreOption
   }
 
   /**
-   * Runs the writes in event order, one ordered bulk write per run of one collection. When a bulk
-   * write reports a failed write, its run is done again one write at a time: the writes it did
-   * apply are refused by their guard, and the failing one is found for sure (FerretDB 1.24 reports
-   * every failure at index 0). Returns the records rejected by a write.
+   * Runs the writes in event order, one update command each. Not bulk writes: FerretDB 1.24 keeps a
+   * PostgreSQL connection for every statement of a multi-statement update that changes an existing
+   * document, and a few batches exhaust its pool and hang it (docs/mongodb.md). Returns the records
+   * rejected by a write; the rest of a rejected event is not attempted.
    */
   async function write(pending: PendingWrite[]): Promise<Map<number, ThalwegError>> {
     const rejected = new Map<number, ThalwegError>();
-    let next = 0;
-    while (next < pending.length) {
-      const { collection } = pending[next]!.operation;
-      let end = next;
-      while (end < pending.length && pending[end]!.operation.collection === collection) end += 1;
-      const run = pending.slice(next, end).filter((write) => !rejected.has(write.record));
-      next = end;
-      if (run.length === 0) continue;
-      try {
-        await db.collection<{ _id: string }>(collection).bulkWrite(run.map((write) => ({ updateOne: { ...guard(write), upsert: true } })), { ordered: true });
-      } catch (error) {
-        if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().length === 0) throw error; // the store's fault: retried
-        for (const write of run) {
-          if (rejected.has(write.record)) continue; // the rest of a rejected event is not attempted
-          const refused = await writeOne(write);
-          if (refused) rejected.set(write.record, refused);
-        }
-      }
+    for (const pendingWrite of pending) {
+      if (rejected.has(pendingWrite.record)) continue;
+      const refused = await writeOne(pendingWrite);
+      if (refused) rejected.set(pendingWrite.record, refused);
     }
     return rejected;
   }
