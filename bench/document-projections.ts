@@ -7,7 +7,6 @@
 import { cpus, totalmem } from 'node:os';
 import diagnostics from 'node:diagnostics_channel';
 import { MongoClient } from 'mongodb';
-import pg from 'pg';
 import { createPublisher, type DomainEvent } from '@thalweg/platform/events';
 import { createKafka } from '@thalweg/platform/kafka';
 import type { ProjectionBatchReport } from '@thalweg/platform/projection';
@@ -19,6 +18,8 @@ import { deadLetterTopicName } from '@thalweg/platform/topics';
 import { createUserProjector } from '../services/projector-mongo/src/user-projector.ts';
 import { createPostgresSearchOffsets } from '../services/projector-search/src/search-offsets.ts';
 import { createSearchProjector } from '../services/projector-search/src/search-projector.ts';
+import { createBenchDatabase } from './bench-database.ts';
+import { registerSubjects } from './register-subjects.ts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 2_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
@@ -57,15 +58,7 @@ function identityEvents(users: number): DomainEvent[] {
 async function sourceTopic(events: DomainEvent[], group: string) {
   const topic = uniqueName('bench-identity');
   await admin.createTopics({ waitForLeaders: true, topics: [topic, deadLetterTopicName(topic, group)].map((name) => ({ topic: name, numPartitions: PARTITIONS, replicationFactor: -1 })) });
-  for (const fullName of EVENT_TYPES) {
-    const subject = `${topic}-${fullName}`;
-    const response = await fetch(`${testStack.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-      body: JSON.stringify({ schema: JSON.stringify(catalog.get(fullName).schema) }),
-    });
-    if (!response.ok) throw new Error(`register ${subject}: ${response.status} ${await response.text()}`);
-  }
+  const subjects = await registerSubjects(topic, EVENT_TYPES);
   const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/bench' });
   for (let start = 0; start < events.length; start += BATCH) await publisher.publishBatch(events.slice(start, start + BATCH));
   await publisher.disconnect();
@@ -73,7 +66,7 @@ async function sourceTopic(events: DomainEvent[], group: string) {
     topic,
     async remove() {
       await admin.deleteTopics({ topics: [topic, deadLetterTopicName(topic, group)] });
-      for (const fullName of EVENT_TYPES) await deleteSubject(testStack.registryUrl, `${topic}-${fullName}`);
+      for (const subject of subjects) await deleteSubject(testStack.registryUrl, subject);
     },
   };
 }
@@ -122,14 +115,7 @@ async function mongoRound(events: DomainEvent[]): Promise<number> {
 async function searchRound(events: DomainEvent[]): Promise<number> {
   const group = uniqueName('bench-search');
   const source = await sourceTopic(events, group);
-  const database = uniqueName('bench', '_');
-  const root = new pg.Client({ connectionString: testStack.databaseUrl });
-  await root.connect();
-  await root.query(`CREATE DATABASE ${database}`);
-  const url = new URL(testStack.databaseUrl);
-  url.pathname = `/${database}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 5 });
-  pool.on('error', () => {}); // connections end when the database is dropped
+  const { pool, drop } = await createBenchDatabase();
   try {
     return await timeProjection(group, events.length, async () => {
       const projector = await createSearchProjector({ ...projectorOptions(source.topic, group), index: createPostgresSearchIndex({ pool }), offsets: createPostgresSearchOffsets(pool) });
@@ -137,9 +123,7 @@ async function searchRound(events: DomainEvent[]): Promise<number> {
       return projector;
     });
   } finally {
-    await pool.end();
-    await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await root.end();
+    await drop();
     await source.remove();
   }
 }

@@ -4,7 +4,6 @@
  * Each run uses its own topics, subjects and database and removes them afterwards.
  */
 import { cpus, totalmem } from 'node:os';
-import pg from 'pg';
 import type { Message } from 'kafkajs';
 import { createPublisher, type DomainEvent } from '@thalweg/platform/events';
 import { createKafka } from '@thalweg/platform/kafka';
@@ -13,6 +12,8 @@ import { loadSchemaCatalog, deleteSubject } from '@thalweg/platform/schemas';
 import { waitFor, uniqueName, testStack } from '@thalweg/platform/testing';
 import { deadLetterTopicName } from '@thalweg/platform/topics';
 import { createLedgerProjector } from '../services/projector-postgres/src/ledger-projector.ts';
+import { createBenchDatabase } from './bench-database.ts';
+import { registerSubjects } from './register-subjects.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
@@ -32,16 +33,8 @@ async function topic(prefix: string): Promise<string> {
 }
 
 async function register(topicName: string) {
-  for (const fullName of ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited']) {
-    const subject = `${topicName}-${fullName}`;
-    const response = await fetch(`${testStack.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-      body: JSON.stringify({ schema: JSON.stringify(catalog.get(fullName).schema) }),
-    });
-    if (!response.ok) throw new Error(`register ${subject}: ${response.status}`);
-    cleanups.push(() => deleteSubject(testStack.registryUrl, subject));
-  }
+  const subjects = await registerSubjects(topicName, ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited']);
+  for (const subject of subjects) cleanups.push(() => deleteSubject(testStack.registryUrl, subject));
 }
 
 /** 1 wallet opened per 100 events, the rest credits: the shape of real ledger traffic. */
@@ -101,19 +94,8 @@ async function projectionRound(events: DomainEvent[]) {
   for (const batch of chunks(events, BATCH)) await publisher.publishBatch(batch);
   await publisher.disconnect();
 
-  const database = uniqueName('bench', '_');
-  const root = new pg.Client({ connectionString: testStack.databaseUrl });
-  await root.connect();
-  await root.query(`CREATE DATABASE ${database}`);
-  const url = new URL(testStack.databaseUrl);
-  url.pathname = `/${database}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 5 });
-  pool.on('error', () => {}); // connections end when the database is dropped
-  cleanups.push(async () => {
-    await pool.end();
-    await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await root.end();
-  });
+  const { pool, drop } = await createBenchDatabase();
+  cleanups.push(drop);
   const projector = await createLedgerProjector({ kafka, registry, pool, group, topics: [source], deadLetterTopic: (name) => deadLetterTopicName(name, group) });
   const started = performance.now();
   await projector.start();

@@ -27,6 +27,9 @@ return 1`;
  * An email is claimed per tenant before the UserRegistered event is published.
  */
 export function createUserDirectory(redis: Redis, prefix = 'thalweg:user-directory') {
+  // A command of the client: the script is sent once, then called by its SHA.
+  if (!('thalwegMoveKyc' in redis)) redis.defineCommand('thalwegMoveKyc', { numberOfKeys: 1, lua: MOVE_KYC_SCRIPT });
+  const moveKycScript = (redis as unknown as { thalwegMoveKyc(key: string, from: string, to: string): Promise<number> }).thalwegMoveKyc.bind(redis);
   const keyOf = (userId: string) => `${prefix}:user:${userId}`;
   const emailKey = (tenant: string, email: string) => `${prefix}:email:${tenant}:${email.toLowerCase()}`;
   return {
@@ -54,7 +57,7 @@ export function createUserDirectory(redis: Redis, prefix = 'thalweg:user-directo
     },
     /** Moves the KYC state from `from` to `to`; false when the state is no longer `from`. */
     async moveKyc(userId: string, from: KycState, to: KycState): Promise<boolean> {
-      return (await storeCall('user directory', redis.eval(MOVE_KYC_SCRIPT, 1, keyOf(userId), from, to))) === 1;
+      return (await storeCall('user directory', moveKycScript(keyOf(userId), from, to))) === 1;
     },
   };
 }

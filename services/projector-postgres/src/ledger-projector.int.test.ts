@@ -1,9 +1,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import pg from 'pg';
 import { createPostgresStore, deadLetterHeaders, type ProjectionRecord, type ProjectionStore } from '@thalweg/platform/projection';
-import { createProjectionFixture, createTestDatabase, readTopic, testStack, waitFor, onCleanup } from '@thalweg/platform/testing';
+import { createProjectionFixture, createTestDatabase, cutOffDatabase, readTopic, waitFor, onCleanup } from '@thalweg/platform/testing';
 import { ledgerProjection } from './ledger-projection.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
 import { ledgerTablesDdl } from './ledger-tables.ts';
@@ -131,17 +130,12 @@ test('a store outage pauses the partition and resumes without losing or dead-let
   const projector = await fixture.startProjector();
   await waitFor(async () => (await fixture.wallet())?.version === 1, { description: 'wallet opened' });
 
-  const admin = new pg.Client({ connectionString: testStack.databaseUrl });
-  await admin.connect();
-  onCleanup(t, () => admin.end());
-  await admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS false`);
-  onCleanup(t, () => admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`).catch(() => {}));
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [fixture.database.name]);
+  const outage = await cutOffDatabase(t, fixture.database.name);
 
   for (const amount of [10, 20, 30, 40, 50]) await fixture.events.credit(amount);
   await waitFor(() => projector.status().retrying.some((entry) => entry.code === 'THALWEG_STORE_UNAVAILABLE'), { description: 'the partition is paused and retrying' });
 
-  await admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`);
+  await outage.restore();
   await waitFor(async () => (await fixture.wallet())?.version === 6, { timeout: 60_000, description: 'all credits applied after the outage' });
   assert.deepEqual(await fixture.wallet(), { balance: 150, version: 6 });
   assert.equal(await fixture.entryCount(), 5);

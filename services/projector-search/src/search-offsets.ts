@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { storeCall } from '@thalweg/platform/errors';
-import { projectionOffsetsDdl } from '@thalweg/platform/projection';
+import { createProjectionOffsetsTable, readProjectionOffsets } from '@thalweg/platform/projection';
 
 /** Where the search projection keeps each partition's next offset. */
 export interface SearchOffsets {
@@ -18,16 +18,8 @@ export interface SearchOffsets {
  */
 export function createPostgresSearchOffsets(pool: pg.Pool): SearchOffsets {
   return {
-    async init() {
-      await storeCall('creating projection_offsets', pool.query(projectionOffsetsDdl));
-    },
-    async read(group, topic) {
-      const { rows } = await storeCall(
-        'reading projection offsets',
-        pool.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2', [group, topic]),
-      );
-      return new Map(rows.map((row) => [row.partition, row.next_offset]));
-    },
+    init: () => createProjectionOffsetsTable(pool),
+    read: (group, topic) => readProjectionOffsets(pool, group, topic),
     async write(group, topic, partition, nextOffset) {
       await storeCall(
         'storing projection offset',

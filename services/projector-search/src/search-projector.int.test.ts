@@ -1,9 +1,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { deadLetterHeaders, type ProjectionRecord } from '@thalweg/platform/projection';
 import { createPostgresSearchIndex, loadCollectionSchema, type SearchDocument } from '@thalweg/platform/search';
-import { createProjectionFixture, createTestDatabase, onCleanup, readTopic, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { createProjectionFixture, createTestDatabase, cutOffDatabase, onCleanup, readTopic, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { createPostgresSearchOffsets } from './search-offsets.ts';
 import { searchProjection } from './search-projection.ts';
 import { createSearchProjector } from './search-projector.ts';
@@ -165,18 +164,13 @@ test('a search index outage pauses the partition and resumes without dead-letter
   const projector = await fixture.startProjector();
   await waitFor(async () => (await fixture.user(userId)) !== undefined, { description: 'user projected' });
 
-  const admin = new pg.Client({ connectionString: testStack.databaseUrl });
-  await admin.connect();
-  onCleanup(t, () => admin.end());
-  await admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS false`);
-  onCleanup(t, () => admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`).catch(() => {}));
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [fixture.database.name]);
+  const outage = await cutOffDatabase(t, fixture.database.name);
 
   await fixture.events.kyc(userId, 'submitted', 'pending');
   await fixture.events.profile(userId, { country: 'IT' });
   await waitFor(() => projector.status().retrying.some((entry) => entry.code === 'THALWEG_STORE_UNAVAILABLE'), { description: 'the partition is paused and retrying' });
 
-  await admin.query(`ALTER DATABASE ${fixture.database.name} ALLOW_CONNECTIONS true`);
+  await outage.restore();
   await waitFor(async () => (await fixture.user(userId))?.country === 'IT', { timeout: 60_000, description: 'the updates applied after the outage' });
   assert.equal((await fixture.user(userId))?.kycState, 'submitted');
   assert.equal(await fixture.deadLetterCount(), 0);

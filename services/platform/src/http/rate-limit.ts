@@ -31,6 +31,15 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
+const COUNT_COMMAND = 'thalwegRateLimitCount';
+
+/** The script as a command of the client: sent once, then called by its SHA (EVALSHA). */
+function countCommand(redis: Redis): (key: string, windowMs: number) => Promise<[number, number]> {
+  if (!(COUNT_COMMAND in redis)) redis.defineCommand(COUNT_COMMAND, { numberOfKeys: 1, lua: COUNT_SCRIPT });
+  const command = (redis as unknown as Record<string, (key: string, windowMs: number) => Promise<[number, number]>>)[COUNT_COMMAND]!;
+  return (key, windowMs) => command.call(redis, key, windowMs);
+}
+
 /** The caller a quota belongs to: the verified subject, else the client address. */
 function callerOf(request: Request): string {
   return request.identity ? `sub:${request.identity.subject}` : `addr:${request.ip ?? 'unknown'}`;
@@ -44,17 +53,18 @@ function callerOf(request: Request): string {
  */
 export function createRateLimit({ redis, service, limits, logger }: RateLimitOptions): RequestHandler {
   const windowMs = limits.windowSeconds * 1_000;
+  const count = countCommand(redis);
   return (request: Request, response: Response, next: NextFunction) => {
     const kind = WRITE_METHODS.has(request.method) ? 'writes' : 'reads';
     const quota = limits[kind];
     const key = `thalweg:ratelimit:${service}:${kind}:${callerOf(request)}`;
-    (redis.eval(COUNT_SCRIPT, 1, key, String(windowMs)) as Promise<[number, number]>).then(
-      ([count, ttl]) => {
+    count(key, windowMs).then(
+      ([used, ttl]) => {
         const resetSeconds = Math.max(1, Math.ceil(ttl / 1_000));
-        const remaining = Math.max(0, quota - count);
+        const remaining = Math.max(0, quota - used);
         response.setHeader('RateLimit-Policy', `"${kind}";q=${quota};w=${limits.windowSeconds}`);
         response.setHeader('RateLimit', `"${kind}";r=${remaining};t=${resetSeconds}`);
-        if (count <= quota) return next();
+        if (used <= quota) return next();
         next(
           new ThalwegError('THALWEG_RATE_LIMITED', `more than ${quota} ${kind} in ${limits.windowSeconds} s; retry in ${resetSeconds} s`, {
             details: { headers: { 'Retry-After': String(resetSeconds) } },

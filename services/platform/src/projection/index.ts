@@ -1,6 +1,7 @@
 export { createProjector, projectionBatchChannel } from './consumer-runtime.ts';
 export type { Projector, ProjectorOptions, ProjectorStatus, ProjectionBatchReport } from './consumer-runtime.ts';
-export { createPostgresStore, projectionOffsetsDdl } from './postgres-store.ts';
+export { createPostgresStore } from './postgres-store.ts';
+export { createProjectionOffsetsTable, readProjectionOffsets } from './postgres-offsets.ts';
 export type { PostgresHandler, PostgresStoreOptions, SqlOperation } from './postgres-store.ts';
 export { isPermanentPostgresError } from './postgres-errors.ts';
 export { deadLetterHeaders, deadLetterMessage } from './dead-letter.ts';

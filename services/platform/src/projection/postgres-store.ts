@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { ThalwegError, isThalwegError, storeCall, storeUnavailable } from '../errors/index.ts';
 import type { ApplyResult, PartitionBatch, ProjectedEvent, ProjectionStore, RejectedRecord } from './projection-types.ts';
 import { isPermanentPostgresError } from './postgres-errors.ts';
+import { createProjectionOffsetsTable, readProjectionOffsets } from './postgres-offsets.ts';
 
 /** One statement a handler asks for. `expect` turns an unexpected row count into a rejection of the event. */
 export interface SqlOperation {
@@ -12,16 +13,6 @@ export interface SqlOperation {
 
 /** A pure mapping from an event to the statements that project it. Throwing rejects the event. */
 export type PostgresHandler = (event: ProjectedEvent) => SqlOperation[];
-
-export const projectionOffsetsDdl = `
-CREATE TABLE IF NOT EXISTS projection_offsets (
-  group_id    text        NOT NULL,
-  topic       text        NOT NULL,
-  partition   integer     NOT NULL,
-  next_offset bigint      NOT NULL,
-  updated_at  timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (group_id, topic, partition)
-)`;
 
 export interface PostgresStoreOptions {
   pool: pg.Pool;
@@ -131,17 +122,8 @@ export function createPostgresStore({ pool, handler }: PostgresStoreOptions): Pr
   }
 
   return {
-    async init() {
-      await storeCall('creating projection_offsets', pool.query(projectionOffsetsDdl));
-    },
-
-    async readOffsets(group, topic) {
-      const { rows } = await storeCall(
-        'reading projection offsets',
-        pool.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2', [group, topic]),
-      );
-      return new Map(rows.map((row) => [row.partition, row.next_offset]));
-    },
+    init: () => createProjectionOffsetsTable(pool),
+    readOffsets: (group, topic) => readProjectionOffsets(pool, group, topic),
 
     async apply(batch): Promise<ApplyResult> {
       const client = await storeCall('connecting to PostgreSQL', pool.connect());

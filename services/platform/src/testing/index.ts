@@ -12,3 +12,4 @@ export type { OpaProcess } from './opa-process.ts';
 export { devKafkaPassword, devKafkaSasl, serviceKafkaEnv } from './service-credentials.ts';
 export { revokeAclsAtEnd } from './test-acls.ts';
 export { createProjectionFixture } from './projection-fixture.ts';
+export { cutOffDatabase } from './database-outage.ts';
