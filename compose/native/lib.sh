@@ -138,8 +138,20 @@ port_open() {
 # port_owner <port>: best effort description of who listens on a port.
 port_owner() {
   if have ss; then
-    ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n1
+    local owners
+    owners="$(ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p')"
+    echo "${owners%%$'\n'*}"
   fi
+}
+
+# has_line <line>: true when standard input has exactly this line. It reads all
+# of its input, which `grep -q` (and GNU grep writing to /dev/null) does not:
+# under pipefail the writer, killed by SIGPIPE on its next line, would turn a
+# match into a failure.
+has_line() {
+  local input
+  input="$(cat)"
+  [[ $'\n'"$input"$'\n' == *$'\n'"$1"$'\n'* ]]
 }
 
 # http_ok <url>: true when the URL answers 2xx.
@@ -165,7 +177,7 @@ pid_alive() {
   local pid="$1" pattern="${2:-}"
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   [ -z "$pattern" ] && return 0
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$pattern"
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$pattern"* ]]
 }
 
 # rotate_log <name>: keep the previous run's log as <name>.log.1.

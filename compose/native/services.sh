@@ -36,7 +36,7 @@ thalweg_cli() { "$REPO_ROOT/services/cli/bin/thalweg" "$@"; }
 # the topic specs name are principals (query-api has none), and only a stack with SASL needs them.
 service_kafka_env() {
   [ -n "${THALWEG_KAFKA_USERNAME:-}" ] || return 0
-  kafka_service_principals | grep -qxF "$1" || return 0
+  kafka_service_principals | has_line "$1" || return 0
   echo "THALWEG_KAFKA_USERNAME=$1"
   echo "THALWEG_KAFKA_PASSWORD=$(kafka_dev_password "$1")"
 }

@@ -24,7 +24,7 @@ ferretdb_ready_timeout() { echo 30; }
 ferretdb_url()   { echo "mongodb://127.0.0.1:$(ferretdb_port)/thalweg"; }
 
 _ferretdb_installed() {
-  [ -x "$FERRETDB_BIN" ] && "$FERRETDB_BIN" --version 2>/dev/null | grep -qx "version: $FERRETDB_VERSION"
+  [ -x "$FERRETDB_BIN" ] && "$FERRETDB_BIN" --version 2>/dev/null | has_line "version: $FERRETDB_VERSION"
 }
 
 # _ferretdb_build: FerretDB's main package panics unless build/version/version.txt

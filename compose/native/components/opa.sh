@@ -25,7 +25,7 @@ opa_ready_timeout() { echo 30; }
 # _opa_installed: the binary exists and reports the pinned version (a build
 # killed half way leaves a file that fails this and is rebuilt).
 _opa_installed() {
-  [ -x "$OPA_BIN" ] && "$OPA_BIN" version 2>/dev/null | grep -qx "Version: ${OPA_VERSION#v}"
+  [ -x "$OPA_BIN" ] && "$OPA_BIN" version 2>/dev/null | has_line "Version: ${OPA_VERSION#v}"
 }
 
 # _opa_build: `go install` into OPA_DIST/bin, logging progress every 20 s.
@@ -82,8 +82,8 @@ opa_start() {
 # compiling the policies) and the authorization decision is defined.
 opa_ready() {
   http_ok "$(opa_url)/health?bundles" || return 1
-  curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' -d '{"input":{}}' \
-      "$(opa_url)/v1/data/thalweg/authz/decision" 2>/dev/null | grep -q '"result"'
+  [[ "$(curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' -d '{"input":{}}' \
+      "$(opa_url)/v1/data/thalweg/authz/decision" 2>/dev/null)" == *'"result"'* ]]
 }
 
 opa_endpoints() {
