@@ -33,6 +33,7 @@ async function serve(redis: Redis, { guarded, opaCacheMs = 0 }: Case) {
       keycloakUrl: testStack.keycloakUrl,
       keycloakRealm: 'thalweg',
       tokenAudience: 'thalweg-api',
+      keycloakTimeoutMs: 2_000,
       opaUrl: testStack.opaUrl,
       opaTimeoutMs: 2_000,
       opaCacheMs,

@@ -11,6 +11,8 @@ export interface BearerAuthenticationOptions {
   audience: string;
   /** Least time between two fetches of the realm's signing keys, when a token names an unknown key. */
   minSecondsBetweenKeyFetches?: number;
+  /** A token not verified within this (its signing keys not fetched) is answered 503. */
+  verifyTimeoutMs?: number;
 }
 
 /** The part of a verified Keycloak access token Thalweg reads. */
@@ -40,20 +42,37 @@ function unauthenticated(realm: string, description?: string): ThalwegError {
   });
 }
 
+/** The key server's failure, not the caller's: 503. */
+function identityUnavailable(message: string, cause?: Error): ThalwegError {
+  return new ThalwegError('THALWEG_IDENTITY_UNAVAILABLE', message, { cause, details: { headers: { 'Retry-After': '5' } } });
+}
+
 // keycloak-connect reports a key it could not load the same way whether Keycloak is down or the
 // token names a key the realm never had; only the first is the server's problem.
 const KEY_FETCH_FAILURE = /ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|socket hang up|Error fetching JWK Keys/;
 
-/** Why keycloak-connect refused a token, as the answer to give. */
+/** Why a token was refused (by keycloak-connect, or by the deadline), as the answer to give. */
 function refusal(realm: string, error: Error): ThalwegError {
+  if (error instanceof ThalwegError) return error;
   const reason = error.message.replace(/^Grant validation failed\. Reason: /, '');
-  if (KEY_FETCH_FAILURE.test(reason)) {
-    return new ThalwegError('THALWEG_IDENTITY_UNAVAILABLE', "the identity provider's signing keys cannot be fetched", { cause: error, details: { headers: { 'Retry-After': '5' } } });
-  }
+  if (KEY_FETCH_FAILURE.test(reason)) return identityUnavailable("the identity provider's signing keys cannot be fetched", error);
   // An unknown key id fails inside keycloak-connect's key rotation: a failed load, or (while it
   // throttles key fetches) a call on the undefined it returns.
   if (reason.startsWith('failed to load public key') || reason.startsWith('Cannot read properties of undefined')) return unauthenticated(realm, 'invalid token (unknown signing key)');
   return unauthenticated(realm, reason);
+}
+
+/**
+ * keycloak-connect fetches the signing keys with no deadline of its own, so a Keycloak that accepts
+ * connections and never answers would hold every request with a new key id. The caller gets its
+ * 503 at the deadline; the abandoned fetch ends when Keycloak answers or drops the connection.
+ */
+function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(identityUnavailable(`the identity provider's signing keys were not fetched within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 declare module 'express-serve-static-core' {
@@ -73,10 +92,10 @@ export interface BearerAuthentication {
 /**
  * Bearer tokens checked with keycloak-connect: signature against the realm's published keys,
  * issuer, audience, expiry and token type. Split in two so that a rate limit can sit between them
- * and count unidentified callers by address. When the keys cannot be fetched at all the answer is
- * 503: the caller is not at fault.
+ * and count unidentified callers by address. When the keys cannot be fetched, or not in time, the
+ * answer is 503: the caller is not at fault.
  */
-export function createBearerAuthentication({ keycloakUrl, realm, audience, minSecondsBetweenKeyFetches = 10 }: BearerAuthenticationOptions): BearerAuthentication {
+export function createBearerAuthentication({ keycloakUrl, realm, audience, minSecondsBetweenKeyFetches = 10, verifyTimeoutMs = 2_000 }: BearerAuthenticationOptions): BearerAuthentication {
   const keycloak = new KeycloakConnect({}, {
     'auth-server-url': keycloakUrl.replace(/\/+$/, ''),
     realm,
@@ -97,8 +116,7 @@ export function createBearerAuthentication({ keycloakUrl, realm, audience, minSe
         request.authenticationFailure = unauthenticated(realm, 'the Authorization header is not "Bearer <token>"');
         return next();
       }
-      keycloak.grantManager
-        .createGrant({ access_token: match[1] } as unknown as string)
+      withinDeadline(keycloak.grantManager.createGrant({ access_token: match[1] } as unknown as string), verifyTimeoutMs)
         .then((grant) => {
           request.identity = identityFromClaims((grant.access_token as unknown as { content: AccessTokenClaims }).content);
         })

@@ -48,6 +48,7 @@ export const securitySettings = {
   keycloakUrl: string('THALWEG_KEYCLOAK_URL', { default: 'http://127.0.0.1:8080', description: 'Keycloak base URL as token issuers name it' }),
   keycloakRealm: string('THALWEG_KEYCLOAK_REALM', { default: 'thalweg', description: 'Keycloak realm whose tokens are accepted' }),
   tokenAudience: string('THALWEG_TOKEN_AUDIENCE', { default: 'thalweg-api', description: 'Audience every access token must carry' }),
+  keycloakTimeoutMs: integer('THALWEG_KEYCLOAK_TIMEOUT_MS', { default: 2_000, min: 10, max: 30_000, description: "A token whose signing keys are not fetched within this is a 503 (ms)" }),
   opaUrl: string('THALWEG_OPA_URL', { default: 'http://127.0.0.1:8181', description: 'OPA base URL' }),
   opaTimeoutMs: integer('THALWEG_OPA_TIMEOUT_MS', { default: 500, min: 10, max: 10_000, description: 'A policy decision not given within this is a 503 (ms)' }),
   opaCacheMs: integer('THALWEG_OPA_CACHE_MS', { default: 2_000, min: 0, max: 60_000, description: 'How long an identical policy question keeps its answer (ms)' }),

@@ -9,6 +9,7 @@ export interface ApiSecuritySettings {
   keycloakUrl: string;
   keycloakRealm: string;
   tokenAudience: string;
+  keycloakTimeoutMs: number;
   opaUrl: string;
   opaTimeoutMs: number;
   opaCacheMs: number;
@@ -26,7 +27,7 @@ export interface ApiSecurity {
 
 /** What stands in front of every /v1 route of a Thalweg API, from its settings. */
 export function createApiSecurity({ service, settings, redis, logger }: { service: string; settings: ApiSecuritySettings; redis: Redis; logger: Logger }): ApiSecurity {
-  const bearer = createBearerAuthentication({ keycloakUrl: settings.keycloakUrl, realm: settings.keycloakRealm, audience: settings.tokenAudience });
+  const bearer = createBearerAuthentication({ keycloakUrl: settings.keycloakUrl, realm: settings.keycloakRealm, audience: settings.tokenAudience, verifyTimeoutMs: settings.keycloakTimeoutMs });
   const limits: RateLimits = { windowSeconds: settings.rateLimitWindowSeconds, reads: settings.rateLimitReads, writes: settings.rateLimitWrites };
   return {
     guards: [bearer.identify, createRateLimit({ redis, service, limits, logger }), bearer.requireIdentity],
