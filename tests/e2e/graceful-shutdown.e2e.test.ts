@@ -1,15 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createTestDatabase, createTestTopic, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName, userToken, waitFor } from '@thalweg/platform/testing';
-import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { createTestConsumerGroup, createTestDatabase, securityEnv, startServiceProcess, testAdmin, testStack, userToken, waitFor } from '@thalweg/platform/testing';
 
 const TOPIC = 'ledger.wallets.v1';
 
 test('SIGTERM: the projector finishes, commits its offsets, leaves the group and exits 0', async (t) => {
-  const group = uniqueName('projector-postgres-shutdown');
   const admin = await testAdmin(t);
-  await createTestTopic(t, admin, { name: deadLetterTopicName(TOPIC, group), partitions: 6 });
+  const group = await createTestConsumerGroup(t, admin, { prefix: 'projector-postgres-shutdown', topics: [TOPIC] });
   const database = await createTestDatabase(t, 'shutdown');
   const common = { THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl, THALWEG_LOG_LEVEL: 'warn' };
   const command = await startServiceProcess(t, 'command-api', { ...common, ...securityEnv(), THALWEG_REDIS_URL: testStack.redisUrl });

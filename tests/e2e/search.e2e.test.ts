@@ -1,7 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, createTestTopic, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
-import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { createTestConsumerGroup, createTestDatabase, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { callApi, type CallOptions } from './wallet-services.ts';
 
 // The search path as real processes: command-api -> Kafka (identity.users.v1, ledger.wallets.v1)
@@ -10,9 +9,7 @@ import { callApi, type CallOptions } from './wallet-services.ts';
 const SEARCHED_TOPICS = ['identity.users.v1', 'ledger.wallets.v1'];
 
 async function startSearchServices(t: TestContext) {
-  const group = uniqueName('projector-search');
-  const admin = await testAdmin(t);
-  for (const topic of SEARCHED_TOPICS) await createTestTopic(t, admin, { name: deadLetterTopicName(topic, group), partitions: 6 });
+  const group = await createTestConsumerGroup(t, await testAdmin(t), { prefix: 'projector-search', topics: SEARCHED_TOPICS });
   const database = await createTestDatabase(t, 'search_e2e');
   const kafka = { THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl };
   const searchIndex = { THALWEG_SEARCH_BACKEND: 'postgres', THALWEG_SEARCH_DATABASE_URL: database.url, THALWEG_LOG_LEVEL: 'warn' };

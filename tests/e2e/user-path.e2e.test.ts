@@ -1,7 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestMongoDatabase, createTestTopic, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName } from '@thalweg/platform/testing';
-import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { createTestConsumerGroup, createTestMongoDatabase, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName } from '@thalweg/platform/testing';
 import { callApi, type CallOptions } from './wallet-services.ts';
 
 // The identity path through real processes: command-api -> Kafka (identity.users.v1) -> registry
@@ -9,9 +8,7 @@ import { callApi, type CallOptions } from './wallet-services.ts';
 const TOPIC = 'identity.users.v1';
 
 async function startUserPath(t: TestContext) {
-  const group = uniqueName('projector-mongo-e2e');
-  const admin = await testAdmin(t);
-  await createTestTopic(t, admin, { name: deadLetterTopicName(TOPIC, group), partitions: 6 });
+  const group = await createTestConsumerGroup(t, await testAdmin(t), { prefix: 'projector-mongo-e2e', topics: [TOPIC] });
   const database = await createTestMongoDatabase(t, 'e2e_users');
   const mongodbUrl = new URL(testStack.mongodbUrl);
   mongodbUrl.pathname = `/${database.name}`;

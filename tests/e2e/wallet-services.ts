@@ -1,6 +1,5 @@
 import type { TestContext } from 'node:test';
-import { createTestDatabase, createTestTopic, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName, userToken } from '@thalweg/platform/testing';
-import { deadLetterTopicName } from '@thalweg/platform/topics';
+import { createTestConsumerGroup, createTestDatabase, securityEnv, startServiceProcess, testAdmin, testStack, userToken } from '@thalweg/platform/testing';
 
 // The wallet path as real processes: command-api -> Kafka (ledger.wallets.v1, applied by
 // `thalweg topics apply`) -> registry -> projector-postgres -> PostgreSQL -> query-api, each
@@ -35,9 +34,7 @@ export async function callApi(base: string, method: string, path: string, { body
 
 /** Starts the three services on a database and consumer group of the test's own. */
 export async function startWalletServices(t: TestContext, { command: commandEnv = {}, query: queryEnv = {} }: { command?: Record<string, string>; query?: Record<string, string> } = {}) {
-  const group = uniqueName('projector-postgres-e2e');
-  const admin = await testAdmin(t);
-  await createTestTopic(t, admin, { name: deadLetterTopicName(LEDGER_TOPIC, group), partitions: 6 });
+  const group = await createTestConsumerGroup(t, await testAdmin(t), { prefix: 'projector-postgres-e2e', topics: [LEDGER_TOPIC] });
   const database = await createTestDatabase(t, 'e2e');
   const common = { THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl, THALWEG_LOG_LEVEL: 'warn' };
   const [command, query] = await Promise.all([

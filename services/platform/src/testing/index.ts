@@ -1,6 +1,6 @@
 export { waitFor } from './wait-for.ts';
 export { uniqueName } from './unique.ts';
-export { testStack, testKafka, testAdmin, createTestTopic, deleteTopicsAtEnd, createTestDatabase, readTopic, readRecordAt } from './test-stack.ts';
+export { testStack, testKafka, testAdmin, createTestTopic, createTestConsumerGroup, deleteTopicsAtEnd, createTestDatabase, readTopic, readRecordAt } from './test-stack.ts';
 export { registerTestSchemas } from './registry-fixtures.ts';
 export { startServiceProcess, freePort } from './service-process.ts';
 export type { ServiceProcess } from './service-process.ts';

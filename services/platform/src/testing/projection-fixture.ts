@@ -6,8 +6,7 @@ import { loadSchemaCatalog } from '../schemas/index.ts';
 import { deadLetterTopicName } from '../topics/index.ts';
 import { onCleanup } from './cleanup.ts';
 import { registerTestSchemas } from './registry-fixtures.ts';
-import { createTestTopic, testAdmin, testKafka, testStack } from './test-stack.ts';
-import { uniqueName } from './unique.ts';
+import { createTestConsumerGroup, createTestTopic, testAdmin, testKafka, testStack } from './test-stack.ts';
 
 /**
  * What a projector's integration test starts from: a topic and its dead letter topic, subjects for
@@ -19,8 +18,8 @@ export async function createProjectionFixture(t: TestContext, { prefix, eventTyp
   const kafka = testKafka();
   const admin = await testAdmin(t, kafka);
   const topic = await createTestTopic(t, admin, { prefix: `${prefix}-test`, partitions });
-  const group = uniqueName(`${prefix}-projector`);
-  const deadLetters = await createTestTopic(t, admin, { name: deadLetterTopicName(topic, group), partitions });
+  const group = await createTestConsumerGroup(t, admin, { prefix: `${prefix}-projector`, topics: [topic] });
+  const deadLetters = deadLetterTopicName(topic, group);
   await registerTestSchemas(t, topic, eventTypes.map((fullName) => ({ fullName, schema: catalog.get(fullName).schema })));
   const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
   const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/test' });

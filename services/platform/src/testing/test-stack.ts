@@ -4,6 +4,7 @@ import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import pg from 'pg';
 import { kafkaSettings } from '../config/index.ts';
 import { createKafka, kafkaSasl, type KafkaSasl } from '../kafka/index.ts';
+import { deadLetterTopicName } from '../topics/index.ts';
 import { uniqueName } from './unique.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -44,6 +45,20 @@ export async function createTestTopic(t: TestContext, admin: Admin, { prefix = '
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }] });
   onCleanup(t, () => admin.deleteTopics({ topics: [name] }).catch(() => {}));
   return name;
+}
+
+/**
+ * A consumer group of the test's own for a consumer of `topics`, with the dead letter topic
+ * `topics apply` would derive on each (as many partitions as the topic; a service's own principal
+ * may not create topics). Registered before the consumers start, so the group and its dead letter
+ * topics are deleted when the test ends, after those consumers have stopped and left.
+ */
+export async function createTestConsumerGroup(t: TestContext, admin: Admin, { prefix, topics }: { prefix: string; topics: string[] }): Promise<string> {
+  const group = uniqueName(prefix);
+  onCleanup(t, () => admin.deleteGroups([group]).catch(() => {}));
+  const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+  for (const { name, partitions } of metadata) await createTestTopic(t, admin, { name: deadLetterTopicName(name, group), partitions: partitions.length });
+  return group;
 }
 
 /**
