@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ThalwegError, storeCall } from '../errors/index.ts';
 
@@ -10,7 +10,25 @@ export interface IdempotentResponse {
 interface StoredEntry {
   fingerprint: string;
   state: 'pending' | 'done';
+  /** Which run holds a pending claim: only it may renew the claim. */
+  claim?: string;
   response?: IdempotentResponse;
+}
+
+const RENEW_COMMAND = 'thalwegRenewIdempotencyClaim';
+// Extends the claim only while it is still this run's: a claim that lapsed and was taken by
+// another run is never stretched on its behalf.
+const RENEW_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+
+/** The script as a command of the client: sent once, then called by its SHA (EVALSHA). */
+function renewCommand(redis: Redis): (key: string, entry: string, ttlSeconds: number) => Promise<number> {
+  if (!(RENEW_COMMAND in redis)) redis.defineCommand(RENEW_COMMAND, { numberOfKeys: 1, lua: RENEW_SCRIPT });
+  const command = (redis as unknown as Record<string, (key: string, entry: string, ttlSeconds: number) => Promise<number>>)[RENEW_COMMAND]!;
+  return (key, entry, ttlSeconds) => command.call(redis, key, entry, ttlSeconds);
 }
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\w.:-]{1,255}$/;
@@ -19,6 +37,8 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\w.:-]{1,255}$/;
  * `Idempotency-Key` handling backed by Redis, so it holds across instances: the first request
  * with a key runs and its answer is kept; a retry gets the same answer; the same key with a
  * different request is refused (422); a retry while the first is still running gets 409.
+ * A running request renews its claim (every third of `pendingTtlSeconds`), so a slow publish never
+ * lets a retry run the command a second time; a crashed one leaves a claim that lapses.
  */
 export function createIdempotency({ redis, ttlSeconds = 86_400, pendingTtlSeconds = 60, prefix = 'thalweg:idempotency' }: {
   redis: Redis;
@@ -27,6 +47,7 @@ export function createIdempotency({ redis, ttlSeconds = 86_400, pendingTtlSecond
   prefix?: string;
 }) {
   const guarded = <T>(call: Promise<T>): Promise<T> => storeCall('idempotency store', call);
+  const renew = renewCommand(redis);
 
   /**
    * Runs `execute` once per (scope, key). `scope` separates tenants and operations;
@@ -40,8 +61,8 @@ export function createIdempotency({ redis, ttlSeconds = 86_400, pendingTtlSecond
     }
     const redisKey = `${prefix}:${scope}:${key}`;
     const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    const pending: StoredEntry = { fingerprint, state: 'pending' };
-    const claimed = await guarded(redis.set(redisKey, JSON.stringify(pending), 'EX', pendingTtlSeconds, 'NX'));
+    const pending = JSON.stringify({ fingerprint, state: 'pending', claim: randomUUID() } satisfies StoredEntry);
+    const claimed = await guarded(redis.set(redisKey, pending, 'EX', pendingTtlSeconds, 'NX'));
     if (claimed !== 'OK') {
       const raw = await guarded(redis.get(redisKey));
       const existing = raw ? (JSON.parse(raw) as StoredEntry) : undefined;
@@ -58,12 +79,17 @@ export function createIdempotency({ redis, ttlSeconds = 86_400, pendingTtlSecond
       return { ...existing.response, replayed: true };
     }
     let response: IdempotentResponse;
+    // A renewal that fails (Redis briefly away) is tried again at the next tick; the claim lasts
+    // pendingTtlSeconds from the last one that succeeded.
+    const renewal = setInterval(() => renew(redisKey, pending, pendingTtlSeconds).catch(() => {}), (pendingTtlSeconds * 1_000) / 3);
     try {
       response = await execute();
     } catch (error) {
       // Only answers are remembered; a failed attempt frees the key so the client can retry.
       await redis.del(redisKey).catch(() => {});
       throw error;
+    } finally {
+      clearInterval(renewal);
     }
     const done: StoredEntry = { fingerprint, state: 'done', response };
     await guarded(redis.set(redisKey, JSON.stringify(done), 'EX', ttlSeconds));
