@@ -97,6 +97,9 @@ test('tokens: missing, malformed, tampered, forged, expired and for another audi
   assert.equal(none.headers.get('www-authenticate'), 'Bearer realm="thalweg"');
   assert.match(none.headers.get('content-type')!, /^application\/problem\+json/);
   assert.equal(none.body.code, 'THALWEG_UNAUTHENTICATED');
+  // The body of an unidentified caller is never read: a malformed one is still a 401, not a 400.
+  const garbled = await path.command('POST', '/v1/wallets', { body: '{"ownerId":' });
+  assert.deepEqual({ status: garbled.status, code: garbled.body.code }, { status: 401, code: 'THALWEG_UNAUTHENTICATED' });
 
   const basic = await read({ authorization: 'Basic YWxpY2U6YWxpY2UtcGFzc3dvcmQ=' });
   assert.equal(basic.status, 401);

@@ -26,6 +26,11 @@ test('every wrong, missing and unknown field is named', () => {
   assert.deepEqual(fieldsOf({ amountMinor: 1.5, currency: 'eur', walletId: 'nope' }).sort(), ['body.amountMinor', 'body.currency', 'body.walletId']);
 });
 
+test('names every object inherits (constructor, toString, __proto__) are unknown fields too', () => {
+  const body = JSON.parse('{"amountMinor":1,"currency":"EUR","constructor":5,"toString":"y","__proto__":{}}');
+  assert.deepEqual(fieldsOf(body).sort(), ['body.__proto__', 'body.constructor', 'body.toString']);
+});
+
 test('a body that is not an object is refused as a whole', () => {
   assert.deepEqual(fieldsOf([1, 2]), ['body']);
   assert.deepEqual(fieldsOf('text'), ['body']);

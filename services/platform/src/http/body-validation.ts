@@ -70,7 +70,8 @@ function checkObject(rules: Record<string, FieldRule>, source: Record<string, un
     output[name] = checkValue(rule, value, `${prefix}.${name}`, problems);
   }
   for (const name of Object.keys(source)) {
-    if (!(name in rules)) problems.push({ field: `${prefix}.${name}`, message: 'is not a known field' });
+    // Own properties only: `constructor` or `__proto__` are not fields because every object inherits them.
+    if (!Object.hasOwn(rules, name)) problems.push({ field: `${prefix}.${name}`, message: 'is not a known field' });
   }
   return output;
 }

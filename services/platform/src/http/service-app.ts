@@ -61,8 +61,10 @@ export function createServiceApp({ name, logger, openapi, guards = [], routes, r
     });
   }
   const router = express.Router();
-  router.use(express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }));
+  // Guards first: an unidentified caller is refused (and counted) before its body is read, so a
+  // malformed body from it is a 401, not a 400.
   for (const guard of guards) router.use(guard);
+  router.use(express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }));
   routes(router);
   app.use('/v1', router);
   app.use(notFoundHandler);
