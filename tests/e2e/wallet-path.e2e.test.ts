@@ -80,6 +80,13 @@ test('bad input is a problem+json naming the field; unknown wallets are 404; a t
   const badToken = await path.query('GET', `/v1/wallets/${crypto.randomUUID()}`, { as: 'alice', headers: { 'consistency-token': 'forged' } });
   assert.equal(badToken.status, 400);
   assert.equal(badToken.body.code, 'THALWEG_CONSISTENCY_TOKEN_INVALID');
+  // A user command's token names a topic the ledger projection never reads: no wait could reach it.
+  const userEventToken = encodeConsistencyToken({ topic: 'identity.users.v1', partition: 0, offset: '1' });
+  const otherTopic = await path.query('GET', `/v1/wallets/${crypto.randomUUID()}`, { as: 'alice', headers: { 'consistency-token': userEventToken } });
+  assert.deepEqual({ status: otherTopic.status, code: otherTopic.body.code, field: otherTopic.body.errors?.[0]?.field }, { status: 400, code: 'THALWEG_CONSISTENCY_TOKEN_INVALID', field: 'header.Consistency-Token' });
+  // An empty Idempotency-Key is a malformed key, not a request without one.
+  const emptyKey = await path.command('POST', '/v1/wallets', { as: 'alice', body: { ownerId: 'o', currency: 'EUR' }, headers: { 'idempotency-key': '' } });
+  assert.deepEqual({ status: emptyKey.status, field: emptyKey.body.errors?.[0]?.field }, { status: 400, field: 'header.Idempotency-Key' });
 });
 
 test('a consistency token the projection has not reached within the bound is a 503 with Retry-After, not stale data', async (t) => {

@@ -24,7 +24,8 @@ export async function answerCommand(
 ): Promise<void> {
   const key = request.header('idempotency-key');
   const { tenant } = identityOf(request);
-  const outcome = key
+  // An empty header is a malformed key (400), not a request without one.
+  const outcome = key !== undefined
     ? await idempotency.run(`${tenant}:${operation}`, key, { path: request.originalUrl, body: request.body }, execute)
     : { ...(await execute()), replayed: false };
   const body = outcome.body as Record<string, unknown>;

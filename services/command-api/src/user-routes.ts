@@ -1,7 +1,7 @@
 import type { Request, Router } from 'express';
 import { identityOf, type AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
-import type { DomainEvent, Publisher } from '@thalweg/platform/events';
+import type { DomainEvent, Publisher, PublishResult } from '@thalweg/platform/events';
 import { parseFields, type Idempotency } from '@thalweg/platform/http';
 import { accepted, answerCommand } from './command-answer.ts';
 import { kycStates } from './kyc-workflow.ts';
@@ -74,14 +74,16 @@ export function userRoutes({ publisher, access, directory, idempotency, clock = 
           const { userId, email } = event.data;
           if (await directory.exists(userId)) throw new ThalwegError('THALWEG_CONFLICT', `user ${userId} already exists`);
           await directory.claimEmail(tenant, email, userId);
+          let result: PublishResult;
           try {
-            const result = await publisher.publish(event as DomainEvent);
-            await directory.record({ userId, tenant, email, kycState: 'pending' });
-            return accepted(result, { userId });
+            result = await publisher.publish(event as DomainEvent);
           } catch (error) {
             await directory.releaseEmail(tenant, email, userId);
             throw error;
           }
+          // Once the user is on the log the email stays theirs, whatever happens next.
+          await directory.record({ userId, tenant, email, kycState: 'pending' });
+          return accepted(result, { userId });
         },
         (body) => `/v1/users/${String(body.userId)}`,
       );

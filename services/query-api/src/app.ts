@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import { createApiSecurity, createServiceApp, type ApiSecuritySettings } from '@thalweg/platform/http';
 import { createMongoPosition, createPostgresPosition } from '@thalweg/platform/projection';
+import { loadTopicSpecs } from '@thalweg/platform/topics';
 import type { Logger } from '@thalweg/platform/telemetry';
 import { queryApiOpenapi } from './openapi.ts';
 import { createUserReads } from './user-reads.ts';
@@ -27,8 +28,16 @@ export interface QueryApiDependencies {
 /** The query API as an express app; main.ts wires it to real clients, tests too. */
 export function createQueryApi({ pool, db, redis, logger, security, ledgerGroup, userGroup, consistencyTimeout }: QueryApiDependencies) {
   const { guards, access } = createApiSecurity({ service: 'query-api', settings: security, redis, logger });
-  const wallets = walletRoutes({ reads: createWalletReads(pool), access, position: createPostgresPosition({ pool, group: ledgerGroup }), consistencyTimeout });
-  const users = userRoutes({ reads: createUserReads(db), access, position: createMongoPosition({ db, group: userGroup }), consistencyTimeout });
+  // What each projection reads, by the service the topic specs name (its group may differ).
+  const specs = loadTopicSpecs();
+  const wallets = walletRoutes({
+    reads: createWalletReads(pool),
+    access,
+    position: createPostgresPosition({ pool, group: ledgerGroup }),
+    topics: specs.consumedBy('projector-postgres'),
+    consistencyTimeout,
+  });
+  const users = userRoutes({ reads: createUserReads(db), access, position: createMongoPosition({ db, group: userGroup }), topics: specs.consumedBy('projector-mongo'), consistencyTimeout });
   return createServiceApp({
     name: 'query-api',
     logger,

@@ -10,13 +10,15 @@ export interface UserRouteDependencies {
   access: AccessControl;
   /** The user projection's position, for consistency tokens of identity events. */
   position: PositionWaiter;
+  /** The topics the user projection reads: the only ones its consistency tokens can name. */
+  topics: string[];
   consistencyTimeout: number; // ms
 }
 
 const userIdRule = { userId: { type: 'uuid' } } as const;
 
-export function userRoutes({ reads, access, position, consistencyTimeout }: UserRouteDependencies) {
-  const awaitConsistency = readConsistency(position, consistencyTimeout);
+export function userRoutes({ reads, access, position, topics, consistencyTimeout }: UserRouteDependencies) {
+  const awaitConsistency = readConsistency(position, consistencyTimeout, topics);
   return (router: Router) => {
     router.get('/users/:userId', async (request, response) => {
       const { userId } = parseFields(request.params, userIdRule, 'path');

@@ -9,6 +9,8 @@ export interface WalletRouteDependencies {
   reads: WalletReads;
   access: AccessControl;
   position: PositionWaiter;
+  /** The topics the ledger projection reads: the only ones its consistency tokens can name. */
+  topics: string[];
   consistencyTimeout: number; // ms
 }
 
@@ -18,8 +20,8 @@ const pageRules = {
   cursor: { type: 'string', required: false, maxLength: 200 },
 } as const;
 
-export function walletRoutes({ reads, access, position, consistencyTimeout }: WalletRouteDependencies) {
-  const awaitConsistency = readConsistency(position, consistencyTimeout);
+export function walletRoutes({ reads, access, position, topics, consistencyTimeout }: WalletRouteDependencies) {
+  const awaitConsistency = readConsistency(position, consistencyTimeout, topics);
 
   /**
    * The wallet, once the policy allows reading it. A missing wallet is put to the policy with no

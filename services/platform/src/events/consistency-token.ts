@@ -8,6 +8,8 @@ export interface ConsistencyPosition {
 }
 
 const PREFIX = 'ct1.';
+const MAX_INT32 = 2_147_483_647;
+const MAX_INT64 = 9_223_372_036_854_775_807n;
 
 /** An opaque, URL-safe token: `ct1.` + base64url of [topic, partition, offset]. */
 export function encodeConsistencyToken({ topic, partition, offset }: ConsistencyPosition): string {
@@ -29,7 +31,8 @@ export function decodeConsistencyToken(token: string): ConsistencyPosition {
   if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid();
   const [topic, partition, offset] = parsed as unknown[];
   if (typeof topic !== 'string' || !/^[\w.-]{1,249}$/.test(topic)) throw invalid();
-  if (typeof partition !== 'number' || !Number.isInteger(partition) || partition < 0) throw invalid();
-  if (typeof offset !== 'string' || !/^\d{1,19}$/.test(offset)) throw invalid();
+  // Kafka's partitions are int32 and its offsets int64.
+  if (typeof partition !== 'number' || !Number.isInteger(partition) || partition < 0 || partition > MAX_INT32) throw invalid();
+  if (typeof offset !== 'string' || !/^\d{1,19}$/.test(offset) || BigInt(offset) > MAX_INT64) throw invalid();
   return { topic, partition, offset };
 }

@@ -49,7 +49,9 @@ test('traceparent validation', () => {
 test('consistency tokens round-trip and reject tampering', () => {
   const position = { topic: 'ledger.wallets.v1', partition: 3, offset: '12345' };
   assert.deepEqual(decodeConsistencyToken(encodeConsistencyToken(position)), position);
-  for (const bad of ['', 'ct1.', 'ct1.!!!', 'ct2.' + Buffer.from('[]').toString('base64url'), 'ct1.' + Buffer.from('["t",-1,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1,"x"]').toString('base64url')]) {
+  const largest = { topic: 't', partition: 2_147_483_647, offset: '9223372036854775807' };
+  assert.deepEqual(decodeConsistencyToken(encodeConsistencyToken(largest)), largest);
+  for (const bad of ['', 'ct1.', 'ct1.!!!', 'ct2.' + Buffer.from('[]').toString('base64url'), 'ct1.' + Buffer.from('["t",-1,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1,"x"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1e21,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",2147483648,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1,"9223372036854775808"]').toString('base64url')]) {
     assert.throws(() => decodeConsistencyToken(bad), (error: Error & { code?: string }) => error.code === 'THALWEG_CONSISTENCY_TOKEN_INVALID', bad);
   }
 });
