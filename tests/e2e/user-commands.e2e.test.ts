@@ -106,6 +106,21 @@ test('an email is registered once per tenant; a retried registration with its Id
   assert.equal((await command('POST', '/v1/users', { as: 'bob', body: user })).status, 202, 'another tenant has its own emails');
 });
 
+test('concurrent creations of one id: exactly one lands, the others are 409, for users and wallets alike', async (t) => {
+  const command = await startCommandApi(t);
+  const userId = crypto.randomUUID();
+  const registrations = await Promise.all(['alice', 'alice', 'bob', 'bob'].map((as) => command('POST', '/v1/users', { as, body: { ...newUser(), userId } })));
+  assert.deepEqual(registrations.map((answer) => answer.status).sort(), [202, 409, 409, 409]);
+  const walletId = crypto.randomUUID();
+  const openings = await Promise.all(['alice', 'alice', 'bob', 'bob'].map((as) => command('POST', '/v1/wallets', { as, body: { walletId, ownerId: 'o', currency: 'EUR' } })));
+  assert.deepEqual(openings.map((answer) => answer.status).sort(), [202, 409, 409, 409]);
+  // The winner's tenant is the one that holds the id: its movements are accepted, the others' are not.
+  const winner = ['alice', 'alice', 'bob', 'bob'][openings.findIndex((answer) => answer.status === 202)]!;
+  const loser = winner === 'alice' ? 'bob' : 'alice';
+  assert.equal((await command('POST', `/v1/wallets/${walletId}/credits`, { as: winner, body: { amountMinor: 5, reference: 'r' } })).status, 202);
+  assert.equal((await command('POST', `/v1/wallets/${walletId}/credits`, { as: loser, body: { amountMinor: 5, reference: 'r' } })).status, 404);
+});
+
 test("the policy decides: roles per action, another tenant's user is a 404 like a missing one", async (t) => {
   const command = await startCommandApi(t);
   const { body } = await command('POST', '/v1/users', { as: 'alice', body: newUser() });

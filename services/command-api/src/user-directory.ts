@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ThalwegError, storeCall } from '@thalweg/platform/errors';
 import type { KycState } from '@thalweg/platform/schemas';
+import { createIdReservations } from './id-reservation.ts';
 
 /** What the command side knows of a user to accept commands: its tenant and KYC state. */
 export interface UserRecord {
@@ -32,7 +33,11 @@ export function createUserDirectory(redis: Redis, prefix = 'thalweg:user-directo
   const moveKycScript = (redis as unknown as { thalwegMoveKyc(key: string, from: string, to: string): Promise<number> }).thalwegMoveKyc.bind(redis);
   const keyOf = (userId: string) => `${prefix}:user:${userId}`;
   const emailKey = (tenant: string, email: string) => `${prefix}:email:${tenant}:${email.toLowerCase()}`;
+  const reservations = createIdReservations(redis, 'user directory');
   return {
+    /** Holds the id for the request registering it; false when the user exists or is being registered. */
+    reserve: (userId: string) => reservations.reserve(keyOf(userId)),
+    release: (userId: string) => reservations.release(keyOf(userId)),
     /** Claims the email within the tenant for this user id; a 409 when another user holds it. */
     async claimEmail(tenant: string, email: string, userId: string): Promise<void> {
       const claimed = await storeCall('user directory', redis.set(emailKey(tenant, email), userId, 'NX'));
@@ -47,13 +52,10 @@ export function createUserDirectory(redis: Redis, prefix = 'thalweg:user-directo
     async record(user: UserRecord): Promise<void> {
       await storeCall('user directory', redis.set(keyOf(user.userId), JSON.stringify(user)));
     },
-    async exists(userId: string): Promise<boolean> {
-      return (await storeCall('user directory', redis.exists(keyOf(userId)))) === 1;
-    },
     /** The user, or null when none was registered with this id. */
     async find(userId: string): Promise<UserRecord | null> {
       const raw = await storeCall('user directory', redis.get(keyOf(userId)));
-      return raw ? (JSON.parse(raw) as UserRecord) : null;
+      return raw && !reservations.isReservation(raw) ? (JSON.parse(raw) as UserRecord) : null;
     },
     /** Moves the KYC state from `from` to `to`; false when the state is no longer `from`. */
     async moveKyc(userId: string, from: KycState, to: KycState): Promise<boolean> {

@@ -72,13 +72,15 @@ export function userRoutes({ publisher, access, directory, idempotency, clock = 
         async () => {
           const event = decideRegisterUser(command, tenant, clock());
           const { userId, email } = event.data;
-          if (await directory.exists(userId)) throw new ThalwegError('THALWEG_CONFLICT', `user ${userId} already exists`);
-          await directory.claimEmail(tenant, email, userId);
+          // Reserved before publishing, so two concurrent registrations of one id cannot both land.
+          if (!(await directory.reserve(userId))) throw new ThalwegError('THALWEG_CONFLICT', `user ${userId} already exists`);
           let result: PublishResult;
           try {
+            await directory.claimEmail(tenant, email, userId);
             result = await publisher.publish(event as DomainEvent);
           } catch (error) {
             await directory.releaseEmail(tenant, email, userId);
+            await directory.release(userId);
             throw error;
           }
           // Once the user is on the log the email stays theirs, whatever happens next.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ThalwegError, validationError } from '@thalweg/platform/errors';
+import { validationError } from '@thalweg/platform/errors';
 import type { DomainEvent } from '@thalweg/platform/events';
 import type { FundsCredited, FundsDebited, WalletOpened } from '@thalweg/platform/schemas';
 import type { WalletRecord } from './wallet-directory.ts';
@@ -18,9 +18,8 @@ export interface MoveFunds {
   reference: string;
 }
 
-export function decideOpenWallet(command: OpenWallet, tenant: string, now: Date, alreadyExists: boolean): DomainEvent<WalletOpened> {
+export function decideOpenWallet(command: OpenWallet, tenant: string, now: Date): DomainEvent<WalletOpened> {
   const walletId = command.walletId ?? randomUUID();
-  if (alreadyExists) throw new ThalwegError('THALWEG_CONFLICT', `wallet ${walletId} already exists`);
   return {
     type: 'thalweg.ledger.WalletOpened',
     subject: walletId,

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { identityOf, type AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
-import type { DomainEvent, Publisher } from '@thalweg/platform/events';
+import type { DomainEvent, Publisher, PublishResult } from '@thalweg/platform/events';
 import { parseFields, type Idempotency } from '@thalweg/platform/http';
 import { accepted, answerCommand } from './command-answer.ts';
 import { decideMovement, decideOpenWallet } from './wallet-commands.ts';
@@ -35,11 +35,19 @@ export function walletRoutes({ publisher, access, directory, idempotency, clock 
       await access.authorize(request, 'wallets:open', { type: 'wallet' });
       const { tenant } = identityOf(request);
       await answerCommand({ request, response, idempotency }, 'open-wallet', async () => {
-        const exists = command.walletId ? await directory.exists(command.walletId) : false;
-        const event = decideOpenWallet(command, tenant, clock(), exists);
-        const result = await publisher.publish(event as DomainEvent);
-        await directory.record({ walletId: event.data.walletId, tenant, ownerId: command.ownerId, currency: command.currency });
-        return accepted(result, { walletId: event.data.walletId });
+        const event = decideOpenWallet(command, tenant, clock());
+        const { walletId } = event.data;
+        // Reserved before publishing, so two concurrent openings of one id cannot both land.
+        if (!(await directory.reserve(walletId))) throw new ThalwegError('THALWEG_CONFLICT', `wallet ${walletId} already exists`);
+        let result: PublishResult;
+        try {
+          result = await publisher.publish(event as DomainEvent);
+        } catch (error) {
+          await directory.release(walletId);
+          throw error;
+        }
+        await directory.record({ walletId, tenant, ownerId: command.ownerId, currency: command.currency });
+        return accepted(result, { walletId });
       }, (body) => `/v1/wallets/${String(body.walletId)}`);
     });
 
