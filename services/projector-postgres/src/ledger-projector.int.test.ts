@@ -89,8 +89,13 @@ test('redelivered events change nothing, whether the store or Kafka redelivers t
   await store.init();
   assert.deepEqual(await store.apply(batch), { applied: 2, rejected: 0 });
   assert.deepEqual(await store.apply(batch), { applied: 0, rejected: 0 });
+  // A batch an instance that lost the partition still held: older than the stored offset, it
+  // changes nothing and leaves the offset where the new owner put it.
+  assert.deepEqual(await store.apply({ ...batch, records: records.slice(0, 1), nextOffset: '1' }), { applied: 0, rejected: 0 });
   const { rows } = await fixture.database.pool.query<{ balance_minor: string; version: string }>('SELECT balance_minor, version FROM wallets WHERE wallet_id = $1', [walletId]);
   assert.deepEqual(rows[0], { balance_minor: '70', version: '2' });
+  const offsets = await fixture.database.pool.query<{ next_offset: string }>("SELECT next_offset FROM projection_offsets WHERE group_id = 'replay-group'");
+  assert.deepEqual(offsets.rows, [{ next_offset: '2' }], 'the offset never moves back');
 });
 
 test('a poison message and a rejected event go to the dead letter topic while the partition moves on', async (t) => {

@@ -25,7 +25,7 @@ export function createPostgresSearchOffsets(pool: pg.Pool): SearchOffsets {
         'storing projection offset',
         pool.query(
           `INSERT INTO projection_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
+           ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = GREATEST(projection_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`,
           [group, topic, partition, nextOffset],
         ),
       );

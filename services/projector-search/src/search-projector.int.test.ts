@@ -117,6 +117,10 @@ test('redelivered events change nothing, whether Kafka or the store redelivers t
   assert.deepEqual(await store.apply(batch), { applied: 2, rejected: 0 }, 'with the offset lost, applied again');
   assert.deepEqual(await fixture.user(userId), once);
   assert.equal(once?.country, 'DE');
+  // A batch an instance that lost the partition still held leaves the offset where it was.
+  assert.deepEqual(await store.apply({ ...batch, records: records.slice(0, 1), nextOffset: '1' }), { applied: 0, rejected: 0 });
+  const offsets = await fixture.database.pool.query<{ next_offset: string }>('SELECT next_offset FROM projection_offsets WHERE group_id = $1', [batch.group]);
+  assert.deepEqual(offsets.rows, [{ next_offset: '2' }], 'the offset never moves back');
 });
 
 test('a malformed event and a document the index refuses are dead-lettered alone while the partition moves on', async (t) => {

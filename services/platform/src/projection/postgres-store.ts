@@ -113,8 +113,10 @@ export function createPostgresStore({ pool, handler }: PostgresStoreOptions): Pr
     const applied = await lockOffset(client, batch);
     const { rejected, count } = await applyRecords(client, batch, applied, withSavepoints);
     await batch.deadLetter(rejected);
+    // Never backwards: a batch that an instance which lost the partition held on to (all of it
+    // below the stored offset, so skipped) must not undo the new owner's progress.
     await client.query(
-      'UPDATE projection_offsets SET next_offset = $4, updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3',
+      'UPDATE projection_offsets SET next_offset = GREATEST(next_offset, $4), updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3',
       [batch.group, batch.topic, batch.partition, batch.nextOffset],
     );
     await client.query('COMMIT');
