@@ -26,8 +26,16 @@ const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
  * (the schema does not exist), anything without a 4xx status (connection refused, timeout, 5xx)
  * is retriable because the registry will come back.
  */
-function registryError(status: number | undefined, what: string, details: Record<string, unknown>, cause?: unknown): ThalwegError {
+// Throttled, timed out or refused credentials: the registry's or the operator's to fix, never the
+// event's, so a projector pauses and retries instead of dead-lettering good events.
+const TRANSIENT_CLIENT_STATUSES = new Set([401, 403, 408, 429]);
+
+/** What a registry answer means for the caller: a missing schema, a refused one, or try again. */
+export function registryError(status: number | undefined, what: string, details: Record<string, unknown>, cause?: unknown): ThalwegError {
   if (status === 404) return new ThalwegError('THALWEG_SCHEMA_NOT_FOUND', `${what}: not found in the registry`, { cause, details });
+  if (status !== undefined && TRANSIENT_CLIENT_STATUSES.has(status)) {
+    return new ThalwegError('THALWEG_REGISTRY_UNAVAILABLE', `${what}: registry unavailable (${status})`, { cause, details });
+  }
   if (status !== undefined && status >= 400 && status < 500) {
     return new ThalwegError('THALWEG_SCHEMA_INVALID', `${what}: refused by the registry (${status})`, { cause, details });
   }
