@@ -1,8 +1,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createPostgresStore, deadLetterHeaders, type ProjectionRecord, type ProjectionStore } from '@thalweg/platform/projection';
-import { createProjectionFixture, createTestDatabase, cutOffDatabase, readTopic, waitFor, onCleanup } from '@thalweg/platform/testing';
+import { createPostgresStore, deadLetterHeaders, projectorReadiness, type ProjectionRecord, type ProjectionStore } from '@thalweg/platform/projection';
+import { ThalwegError } from '@thalweg/platform/errors';
+import { createProjectionFixture, createTestDatabase, cutOffDatabase, devKafkaSasl, readTopic, testKafka, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
 import { ledgerProjection } from './ledger-projection.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
 import { ledgerTablesDdl } from './ledger-tables.ts';
@@ -163,4 +164,48 @@ test('a batch that outlasts the session timeout keeps the group membership', asy
   const projector = await fixture.startProjector({ decorateStore: slow, sessionTimeout, heartbeatInterval: 1_000 });
   await waitFor(async () => (await fixture.wallet())?.version === 1, { timeout: 60_000, description: 'the slow batch applied' });
   assert.equal(projector.status().joins, 1, 'no rebalance during the long batch');
+});
+
+test('a partition that moves to another instance while retrying is no longer reported as retrying by the first', async (t) => {
+  const { publisher, projectorOptions } = await createProjectionFixture(t, { prefix: 'ledger-moved', eventTypes: ledgerTypes, partitions: 2 });
+  const database = await createTestDatabase(t, 'ledger');
+  const partitions = new Set<number>();
+  while (partitions.size < 2) {
+    const walletId = crypto.randomUUID();
+    const opened = await publisher.publish({ type: 'thalweg.ledger.WalletOpened', subject: walletId, tenant: 'acme', data: { walletId, ownerId: 'o', tenantId: 'acme', currency: 'EUR', openedAt: new Date() } });
+    partitions.add(opened.partition);
+  }
+  // This instance's store is down for good; the second instance's works.
+  const broken = await createLedgerProjector({
+    ...projectorOptions(),
+    pool: database.pool,
+    decorateStore: (store) => ({ ...store, apply: async () => Promise.reject(new ThalwegError('THALWEG_STORE_UNAVAILABLE', 'this instance cannot reach its store')) }),
+  });
+  onCleanup(t, () => broken.stop());
+  await broken.start();
+  await waitFor(() => broken.status().retrying.length === 2, { description: 'both partitions retrying on the broken instance' });
+
+  const healthy = await createLedgerProjector({ ...projectorOptions(), pool: database.pool });
+  onCleanup(t, () => healthy.stop());
+  await healthy.start();
+  await waitFor(() => broken.status().assigned.length === 1 && healthy.status().assigned.length === 1, { timeout: 60_000, description: 'the partitions shared out' });
+  const status = broken.status();
+  assert.deepEqual(
+    status.retrying.map((entry) => entry.partition),
+    status.assigned,
+    'retrying only the partition it still owns',
+  );
+});
+
+test('a consumer kafkajs will not restart (its principal may not join the group) makes the projector not running', async (t) => {
+  const { projectorOptions } = await createProjectionFixture(t, { prefix: 'ledger-refused', eventTypes: ledgerTypes });
+  const database = await createTestDatabase(t, 'ledger');
+  // projector-postgres may read its topic, but holds no ACL on a group outside its prefix: the
+  // join is refused for good.
+  const kafka = testKafka(undefined, { sasl: devKafkaSasl('projector-postgres') });
+  const projector = await createLedgerProjector({ ...projectorOptions({ kafka, topics: ['ledger.wallets.v1'], group: uniqueName('not-its-group') }), pool: database.pool });
+  onCleanup(t, () => projector.stop());
+  await projector.start();
+  await waitFor(() => !projector.status().running, { description: 'the projector reports the crash' });
+  await assert.rejects(projectorReadiness(projector).check(), /not running/);
 });

@@ -87,9 +87,16 @@ export function createProjector({
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joins += 1;
     assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => `${topic}/${partition}`));
+    // A partition that went elsewhere while it was retrying is no longer this instance's to report.
+    for (const key of failures.keys()) if (!assigned.includes(key)) failures.delete(key);
     void seekToStoredOffsets(payload.memberAssignment);
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => log.error('consumer crashed', { error: payload.error, restart: payload.restart }));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    log.error('consumer crashed', { error: payload.error, restart: payload.restart });
+    // kafkajs gives up on errors it will not restart from: no longer running, so readiness fails
+    // and the orchestrator restarts the process.
+    if (!payload.restart) running = false;
+  });
 
   /** The store's offsets win over Kafka's committed ones: it is where the effects are. */
   async function seekToStoredOffsets(assignment: Record<string, number[]>) {
@@ -175,8 +182,13 @@ export function createProjector({
       if (running) return;
       await Promise.all([consumer.connect(), producer.connect()]);
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently, eachBatch });
+      // Running before `run`: kafkajs joins the group inside it, and a crash there (reported by
+      // the CRASH event) must leave the projector not running.
       running = true;
+      await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently, eachBatch }).catch((error: unknown) => {
+        running = false;
+        throw error;
+      });
       log.info('projector started', { topics });
     },
     /** Finishes the batch in progress, commits, leaves the group. */
