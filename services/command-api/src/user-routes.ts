@@ -108,17 +108,10 @@ export function userRoutes({ publisher, access, directory, idempotency, clock = 
       await answerCommand({ request, response, idempotency }, 'kyc-decision', async () => {
         const event = decideKycStep(command, user, identityOf(request).subject, clock());
         const { previousState, state } = event.data;
-        // Claimed before publishing, so two concurrent steps from one state cannot both land.
-        if (!(await directory.moveKyc(userId, previousState, state))) {
-          throw new ThalwegError('THALWEG_CONFLICT', `the KYC state of user ${userId} changed meanwhile; read it and decide again`);
-        }
-        try {
-          const result = await publisher.publish(event as DomainEvent);
-          return accepted(result, { userId, kycState: state });
-        } catch (error) {
-          await directory.moveKyc(userId, state, previousState);
-          throw error;
-        }
+        // Claimed before publishing, so two concurrent steps cannot both land, nor one follow
+        // another that is not on the log yet.
+        const result = await directory.kycStep(userId, previousState, state, () => publisher.publish(event as DomainEvent));
+        return accepted(result, { userId, kycState: state });
       });
     });
   };
