@@ -56,7 +56,8 @@ test('a document is checked against its collection', () => {
   assert.equal(documentProblem(schema, { id: 'a', tenant: 'acme', at: 1 }), 'title is required');
   assert.equal(documentProblem(schema, { id: 'a', tenant: 'acme', title: 't', at: 1.5 }), 'at must be an integer');
   assert.equal(documentProblem(schema, { id: 'a', tenant: '*', title: 't', at: 1 }), 'tenant must name one tenant, not *');
-  assert.equal(documentProblem(schema, { id: 'a`b', tenant: 'acme', title: 't', at: 1 }), 'id must hold no backtick or control character');
+  assert.equal(documentProblem(schema, { id: 'a`b', tenant: 'acme', title: 't', at: 1 }), 'id must hold no backtick, backslash or control character');
+  assert.equal(documentProblem(schema, { id: '*', tenant: 'acme', title: 't', at: 1 }), 'id must not be *', 'a Typesense id filter would read it as every document');
   assert.equal(documentProblem(schema, { id: 'a', tenant: 'acme', title: 't', at: 1, extra: 1 }), 'extra is not a field of things');
   assert.equal(documentProblem(schema, null), 'the document must be an object');
 });

@@ -19,8 +19,10 @@ function valueProblem(field: CollectionField, value: unknown): string | undefine
 /** Why an id cannot name a document, or undefined when it can. */
 function idProblem(id: unknown): string | undefined {
   if (typeof id !== 'string' || id.length === 0 || id.length > 200) return 'id must be a string of 1 to 200 characters';
-  // An id is deleted later through a filter_by literal, which cannot hold a backtick.
-  if (/[\u0000-\u001f\u007f`]/u.test(id)) return 'id must hold no backtick or control character';
+  // An id is deleted later through a filter_by literal, which cannot hold a backtick or a backslash.
+  if (/[\u0000-\u001f\u007f`\\]/u.test(id)) return 'id must hold no backtick, backslash or control character';
+  // In a Typesense id filter `*` means every document: a delete of it would empty the collection.
+  if (id === '*') return 'id must not be *';
   return undefined;
 }
 

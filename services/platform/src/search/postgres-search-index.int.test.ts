@@ -117,6 +117,8 @@ test('pagination: pages of a stable order, found the same on every page', async 
   assert.ok([first, second, third, fourth].every((result) => result!.found === 5));
   assert.equal(third!.page, 3);
   await assert.rejects(index.search('users', { q: '', tenantScope: ['acme'], perPage: 251 }), { code: 'THALWEG_VALIDATION_FAILED' });
+  // PostgreSQL refuses a NUL in text: a client's mistake (400), not a store failure (503).
+  await assert.rejects(index.search('users', { q: 'john\u0000', tenantScope: ['acme'] }), { code: 'THALWEG_VALIDATION_FAILED' });
 });
 
 test('delete removes documents by id; unknown ids are not an error', async (t) => {

@@ -33,6 +33,8 @@ export function checkSearchQuery(schema: CollectionSchema, query: SearchQuery): 
   const text = typeof query.q === 'string' ? query.q.trim() : '';
   if (typeof query.q !== 'string') problems.push({ field: 'query.q', message: 'must be a string' });
   if (text.length > searchLimits.maxQueryLength) problems.push({ field: 'query.q', message: `must have at most ${searchLimits.maxQueryLength} characters` });
+  // PostgreSQL refuses a NUL in text outright; no control character means anything to a search.
+  if (/[\u0000-\u001f\u007f]/u.test(text)) problems.push({ field: 'query.q', message: 'must hold no control characters' });
   const texts = textFields(schema).map((field) => field.name);
   const queryBy = query.queryBy && query.queryBy.length > 0 ? query.queryBy : texts;
   for (const name of queryBy) if (!texts.includes(name)) problems.push({ field: 'query.queryBy', message: `${name} is not a text field of ${schema.name}` });

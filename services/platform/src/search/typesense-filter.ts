@@ -5,8 +5,9 @@ import { EVERY_TENANT } from './tenant-scope.ts';
 
 // Typesense's filter_by takes a string literal between backticks and documents no escape inside
 // one (API 27.x/28.x, Search, "Escaping Special Characters"): a value holding a backtick cannot be
-// written, so it is refused here; the grammar refuses it earlier with the client's position.
-const UNREPRESENTABLE = /[\u0000-\u001f\u007f`]/u;
+// written, and its reader takes a backslash before a backtick as one, so both are refused here;
+// the grammar refuses them earlier with the client's position.
+const UNREPRESENTABLE = /[\u0000-\u001f\u007f`\\]/u;
 
 /** A value as a filter_by literal: strings between backticks, numbers and booleans as written by us. */
 export function typesenseLiteral(value: FilterValue): string {
@@ -15,7 +16,7 @@ export function typesenseLiteral(value: FilterValue): string {
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (UNREPRESENTABLE.test(value)) throw new ThalwegError('THALWEG_INTERNAL', 'a filter value holds a backtick or a control character');
+  if (UNREPRESENTABLE.test(value)) throw new ThalwegError('THALWEG_INTERNAL', 'a filter value holds a backtick, a backslash or a control character');
   return `\`${value}\``;
 }
 
