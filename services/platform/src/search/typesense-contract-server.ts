@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net';
  * line out per document, HTTP 200 even when lines fail; "Delete by query": `{"num_deleted": n}`)
  * and Search (`found`, `hits[].document`, `hits[].text_match`, `facet_counts[].field_name/counts`,
  * `page`). It records every request so a test can assert what the adapter sent. Its filter_by
- * reader knows only the subset the adapter writes (&&-joined clauses, backtick literals, lists);
- * its text match is a case-insensitive substring match, not Typesense's ranking.
+ * reader knows only the subset the adapter writes (&&-joined clauses, backtick literals, lists),
+ * and compares strings under `:=` as Typesense does, as normalised tokens (case, accents and
+ * symbols dropped: typesense/typesense#54); its text match is a case-insensitive substring match,
+ * not Typesense's ranking.
  */
 
 export interface RecordedRequest {
@@ -73,6 +75,11 @@ function literal(text: string): unknown {
   throw new Error(`unquoted filter value ${trimmed}`);
 }
 
+/** A string as Typesense's exact match sees it: lower case, accents and symbols dropped. */
+function normalised(value: unknown): unknown {
+  return typeof value === 'string' ? value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '') : value;
+}
+
 /** A predicate for the filter_by subset the adapter writes; anything else is a 400, as Typesense would answer. */
 function filterPredicate(filterBy: string | null): (document: Document) => boolean {
   if (!filterBy) return () => true;
@@ -82,11 +89,12 @@ function filterPredicate(filterBy: string | null): (document: Document) => boole
     const [, field, operator = '=', raw] = match as unknown as [string, string, string | undefined, string];
     const list = raw.trim().startsWith('[') && raw.trim().endsWith(']');
     const values = list ? splitOutside(raw.trim().slice(1, -1), ',').map(literal) : [literal(raw)];
+    const matchable = values.map(normalised);
     return (document: Document) => {
       const value = document[field!] as never;
       switch (operator) {
-        case '=': return values.includes(value);
-        case '!=': return !values.includes(value);
+        case '=': return matchable.includes(normalised(value));
+        case '!=': return !matchable.includes(normalised(value));
         case '>': return value > (values[0] as never);
         case '>=': return value >= (values[0] as never);
         case '<': return value < (values[0] as never);

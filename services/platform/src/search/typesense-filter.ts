@@ -1,5 +1,5 @@
+import { createHash } from 'node:crypto';
 import { ThalwegError } from '../errors/index.ts';
-import { TENANT_FIELD } from './collection-schema.ts';
 import type { FilterExpression, FilterValue } from './filter-grammar.ts';
 import { EVERY_TENANT } from './tenant-scope.ts';
 
@@ -31,8 +31,20 @@ export function typesenseFilter(expression: FilterExpression): string {
     .join(' && ');
 }
 
+/**
+ * The field the tenant scope filters on in Typesense. Typesense's `:=` on a string compares
+ * normalised tokens (case, symbols and accents dropped; typesense/typesense#54), so a scope on the
+ * tenant itself would let `acme` see `ACME` or `ac-me`. The key is the SHA-256 of the tenant in
+ * lower-case hex, which that normalisation leaves as it is: one tenant, one key, exactly.
+ */
+export const TENANT_KEY_FIELD = 'tenant_key';
+
+export function tenantKey(tenant: string): string {
+  return createHash('sha256').update(tenant, 'utf8').digest('hex');
+}
+
 /** The tenant clause for a non-empty scope; undefined for every tenant. */
 export function typesenseTenantFilter(tenants: readonly string[]): string | undefined {
   if (tenants.length === 1 && tenants[0] === EVERY_TENANT) return undefined;
-  return `${TENANT_FIELD}:=[${tenants.map(typesenseLiteral).join(',')}]`;
+  return `${TENANT_KEY_FIELD}:=[${tenants.map((tenant) => typesenseLiteral(tenantKey(tenant))).join(',')}]`;
 }

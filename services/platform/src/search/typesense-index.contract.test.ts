@@ -14,6 +14,7 @@ import { loadCollectionSchema, type CollectionSchema } from './collection-schema
 import { parseFilter } from './filter-grammar.ts';
 import type { SearchDocument } from './search-index.ts';
 import { startTypesenseContractServer, type RecordedRequest } from './typesense-contract-server.ts';
+import { tenantKey } from './typesense-filter.ts';
 import { createTypesenseIndex } from './typesense-index.ts';
 
 const users = loadCollectionSchema('users');
@@ -55,7 +56,7 @@ test('ensureCollection creates <name>_v1 from the schema file and points the ali
 
   const creations = server.requests.filter((request) => request.method === 'POST' && request.path === '/collections');
   assert.equal(creations.length, 1, 'the second call finds the alias and creates nothing');
-  assert.deepEqual(JSON.parse(creations[0]!.body), { ...schema, name: `${schema.name}_v1` });
+  assert.deepEqual(JSON.parse(creations[0]!.body), { ...schema, name: `${schema.name}_v1`, fields: [...schema.fields, { name: 'tenant_key', type: 'string' }] });
   const alias = last(server.requests, new RegExp(`^/aliases/${schema.name}$`));
   assert.equal(server.requests.filter((request) => request.method === 'PUT').length, 1);
   assert.deepEqual(server.aliases.get(schema.name), `${schema.name}_v1`);
@@ -171,7 +172,7 @@ test('search sends the tenant scope and the compiled filter in filter_by, with q
 
   const sent = last(server.requests, /\/documents\/search$/);
   assert.equal(sent.path, `/collections/${schema.name}/documents/search`);
-  assert.equal(sent.query.get('filter_by'), 'tenant:=[`acme`] && country:=`FR` && kycState:=[`approved`,`pending`] && registeredAt:<1700000000000');
+  assert.equal(sent.query.get('filter_by'), `tenant_key:=[\`${tenantKey('acme')}\`] && country:=\`FR\` && kycState:=[\`approved\`,\`pending\`] && registeredAt:<1700000000000`);
   assert.equal(sent.query.get('q'), 'jo');
   assert.equal(sent.query.get('query_by'), 'name');
   assert.equal(sent.query.get('facet_by'), 'kycState');
@@ -202,13 +203,30 @@ test('["*"] searches every tenant without a tenant clause; [] asks Typesense not
   assert.equal(server.requests.length, searches, 'an empty scope never reaches Typesense');
 });
 
+test('the tenant scope is exact although Typesense matches strings loosely: acme never sees ACME, ac-me or Acmé', async (t) => {
+  const { server, schema, index } = await setUp(t);
+  await index.ensureCollection(schema);
+  const lookalikes = ['acme', 'ACME', 'ac-me', 'Acmé', 'a.c.m.e'];
+  await index.upsertDocuments(schema.name, lookalikes.map((tenant, position) => user(`l${position}`, tenant)));
+  const stored = [...server.collections.get(`${schema.name}_v1`)!.documents.values()];
+  assert.deepEqual(stored.map((document) => document.tenant_key), lookalikes.map(tenantKey), 'every document carries its tenant key');
+
+  const result = await index.search(schema.name, { q: '*', tenantScope: ['acme'], facetBy: ['country'] });
+  assert.deepEqual(result.hits.map((hit) => hit.document.tenant), ['acme']);
+  assert.deepEqual(result.facetCounts.country, [{ value: 'FR', count: 1 }]);
+  assert.equal(result.hits[0]!.document.tenant_key, undefined, 'the key stays inside the adapter');
+  // The stand-in compares strings as Typesense does: a clause on the tenant itself would leak.
+  const loose = await fetch(`${server.url}/collections/${schema.name}/documents/search?q=*&query_by=name&filter_by=${encodeURIComponent('tenant:=[`acme`]')}`, { headers: { 'X-TYPESENSE-API-KEY': server.apiKey } });
+  assert.equal(((await loose.json()) as { found: number }).found, lookalikes.length);
+});
+
 test('client values reach filter_by only as backtick literals: injection attempts stay one value', async (t) => {
   const { server, schema, index } = await seeded(t);
   const attempts = ['"FR || tenant:=globex"', `"FR' ; DROP TABLE users; --"`, '"FR && tenant:=[globex]"', '"100%_"', '"Zürich 東京"'];
   for (const value of attempts) {
     const result = await index.search(schema.name, { q: '*', filter: parseFilter(`country:=${value}`, schema), tenantScope: ['acme'] });
     const literal = JSON.parse(value) as string;
-    assert.equal(last(server.requests, /\/documents\/search$/).query.get('filter_by'), `tenant:=[\`acme\`] && country:=\`${literal}\``);
+    assert.equal(last(server.requests, /\/documents\/search$/).query.get('filter_by'), `tenant_key:=[\`${tenantKey('acme')}\`] && country:=\`${literal}\``);
     assert.equal(result.found, 0, `${value} matches no country and no other tenant`);
   }
   assert.throws(() => parseFilter('country:=FR || tenant:=globex', schema), { code: 'THALWEG_VALIDATION_FAILED' });

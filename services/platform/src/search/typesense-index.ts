@@ -5,7 +5,7 @@ import { documentProblem, updateProblem } from './document-check.ts';
 import type { DocumentUpdate, FacetCount, SearchDocument, SearchIndex, SearchResult, UpsertOutcome } from './search-index.ts';
 import { checkSearchQuery, emptyResult } from './search-query.ts';
 import { importOutcomes } from './typesense-import-results.ts';
-import { typesenseFilter, typesenseLiteral, typesenseTenantFilter } from './typesense-filter.ts';
+import { TENANT_KEY_FIELD, tenantKey, typesenseFilter, typesenseLiteral, typesenseTenantFilter } from './typesense-filter.ts';
 
 export interface TypesenseIndexOptions {
   /** `http://typesense:8108` */
@@ -79,14 +79,20 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
    * Imports documents checked locally first (`problem` gives a document's reason to fail before
    * any request), and reads every answer line; the outcomes come back in input order.
    */
-  async function importChecked<T extends { id: string }>(collection: string, documents: T[], action: 'upsert' | 'update', problem: (document: unknown) => string | undefined): Promise<UpsertOutcome[]> {
+  async function importChecked<T extends { id: string }>(
+    collection: string,
+    documents: T[],
+    action: 'upsert' | 'update',
+    problem: (document: unknown) => string | undefined,
+    stored: (document: T) => object = (document) => document,
+  ): Promise<UpsertOutcome[]> {
     const outcomes: Array<UpsertOutcome | undefined> = documents.map((document) => {
       const reason = problem(document);
       return reason === undefined ? undefined : { id: String((document as { id?: unknown })?.id ?? ''), ok: false, reason };
     });
     const valid = documents.filter((_, index) => outcomes[index] === undefined);
     if (valid.length > 0) {
-      const jsonl = valid.map((document) => JSON.stringify(document)).join('\n');
+      const jsonl = valid.map((document) => JSON.stringify(stored(document))).join('\n');
       // A JSONL body (not an array) makes the client hand back the raw answer, every line of which is read.
       const answer: unknown = await typesenseCall(`importing into ${collection} (${action})`, () =>
         client.collections<SearchDocument>(collection).documents().import(jsonl, { action }),
@@ -107,7 +113,8 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
     await typesenseCall(`creating Typesense collection ${name}`, async () => {
       try {
         // Plain copies: the client's field type is an open record, the schema's an interface.
-        await client.collections().create({ ...schema, name, fields: schema.fields.map((field) => ({ ...field })) });
+        const fields = [...schema.fields.map((field) => ({ ...field })), { name: TENANT_KEY_FIELD, type: 'string' as const }];
+        await client.collections().create({ ...schema, name, fields });
       } catch (error) {
         if (!(error instanceof Errors.ObjectAlreadyExists)) throw error;
       }
@@ -135,7 +142,8 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
 
     async upsertDocuments(collection, documents): Promise<UpsertOutcome[]> {
       const schema = schemaOf(collection);
-      return importChecked(collection, documents, 'upsert', (document) => documentProblem(schema, document));
+      // Every document carries its tenant's key, the field the scope filters on (typesense-filter.ts).
+      return importChecked(collection, documents, 'upsert', (document) => documentProblem(schema, document), (document) => ({ ...document, [TENANT_KEY_FIELD]: tenantKey(document.tenant as string) }));
     },
 
     // Typesense's `update` action changes the fields a line gives and fails the line (404) when the
@@ -183,7 +191,7 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
       }
       return {
         found: answer.found,
-        hits: (answer.hits ?? []).map((hit) => ({ document: hit.document, score: hit.text_match })),
+        hits: (answer.hits ?? []).map(({ document: { [TENANT_KEY_FIELD]: _key, ...document }, text_match }) => ({ document: document as SearchDocument, score: text_match })),
         facetCounts,
         page: answer.page,
       };
