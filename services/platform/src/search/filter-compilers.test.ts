@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadCollectionSchema } from './collection-schema.ts';
 import { parseFilter } from './filter-grammar.ts';
 import { sqlFilter } from './sql-filter.ts';
-import { typesenseFilter, typesenseLiteral, typesenseTenantFilter } from './typesense-filter.ts';
+import { tenantKey, typesenseFilter, typesenseLiteral, typesenseTenantFilter } from './typesense-filter.ts';
 
 const users = loadCollectionSchema('users');
 const example = parseFilter('country:=FR && kycState:[approved,"on hold"] && registeredAt:>=100 && registeredAt:<1700000000000', users);
@@ -18,14 +18,18 @@ test('Typesense: every string a backtick literal, numbers as numbers, lists with
 test('Typesense: a backtick or control character never reaches filter_by', () => {
   assert.throws(() => typesenseLiteral('a`b'), { code: 'THALWEG_INTERNAL' });
   assert.throws(() => typesenseLiteral('a\u0000'), { code: 'THALWEG_INTERNAL' });
+  assert.throws(() => typesenseLiteral('a\\'), { code: 'THALWEG_INTERNAL' }, 'a backslash would escape the closing backtick');
   assert.throws(() => typesenseLiteral(Number.NaN), { code: 'THALWEG_INTERNAL' });
   assert.equal(typesenseLiteral(true), 'true');
 });
 
 test('Typesense: the tenant scope clause; every tenant has none', () => {
-  assert.equal(typesenseTenantFilter(['acme', 'globex']), 'tenant:=[`acme`,`globex`]');
+  // The key is pinned: stored documents carry it, so a change would hide them from every search.
+  assert.equal(tenantKey('acme'), '822b33ad87c148a0a20a5ba7cd5ebcaa68d36a18e7aad165554903f52ca82757');
+  assert.equal(typesenseTenantFilter(['acme', 'globex']), `tenant_key:=[\`${tenantKey('acme')}\`,\`${tenantKey('globex')}\`]`);
   assert.equal(typesenseTenantFilter(['*']), undefined);
-  assert.throws(() => typesenseTenantFilter(['ac`me']), { code: 'THALWEG_INTERNAL' });
+  // Whatever a tenant holds, its key is plain hex: nothing of it reaches filter_by.
+  assert.match(typesenseTenantFilter(['ac`me'])!, /^tenant_key:=\[`[0-9a-f]{64}`\]$/);
 });
 
 test('SQL: quoted columns, values only as $n parameters numbered from where the caller is', () => {
