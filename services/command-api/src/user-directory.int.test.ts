@@ -1,17 +1,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
-import { onCleanup, testStack, uniqueName } from '@thalweg/platform/testing';
+import { createTestRedis } from '@thalweg/platform/testing';
 import { createUserDirectory } from './user-directory.ts';
 
 async function directoryWithUser(t: TestContext) {
-  const redis = new Redis(testStack.redisUrl);
-  onCleanup(t, () => redis.quit());
-  const prefix = uniqueName('thalweg:test-user-directory');
-  onCleanup(t, async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  });
+  const { redis, prefix } = createTestRedis(t, 'user-directory');
   const directory = createUserDirectory(redis, prefix);
   const userId = crypto.randomUUID();
   await directory.record({ userId, tenant: 'acme', email: 'k@example.test', kycState: 'submitted' });

@@ -1,18 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
 import { isThalwegError } from '../errors/index.ts';
-import { onCleanup, testStack, uniqueName, waitFor } from '../testing/index.ts';
+import { createTestRedis, waitFor } from '../testing/index.ts';
 import { createIdempotency, type IdempotentResponse } from './idempotency.ts';
 
 test('a run slower than its claim keeps it: retries meanwhile are 409 in progress, never a second run', { timeout: 20_000 }, async (t) => {
-  const redis = new Redis(testStack.redisUrl);
-  onCleanup(t, () => redis.quit());
-  const prefix = uniqueName('thalweg:test-idempotency');
-  onCleanup(t, async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  });
+  const { redis, prefix } = createTestRedis(t, 'idempotency');
   const idempotency = createIdempotency({ redis, prefix, pendingTtlSeconds: 1 });
   const request = { path: '/v1/wallets/w/debits', body: { amountMinor: 5 } };
   let runs = 0;

@@ -6,6 +6,7 @@ export { startServiceProcess, freePort } from './service-process.ts';
 export type { ServiceProcess } from './service-process.ts';
 export { onCleanup } from './cleanup.ts';
 export { createTestMongoDatabase } from './test-mongo.ts';
+export { createTestRedis } from './test-redis.ts';
 export { userToken, serviceToken, securityEnv } from './test-tokens.ts';
 export { startOpaProcess } from './opa-process.ts';
 export type { OpaProcess } from './opa-process.ts';
