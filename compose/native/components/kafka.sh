@@ -195,8 +195,10 @@ _kafka_format() { # instance
   id="$(_kafka_node_id "$i")"
   [ -f "$KAFKA_DATA/node-$id/meta.properties" ] && return 0
   if [ ! -s "$KAFKA_DATA/cluster.id" ]; then
-    # A Kafka Uuid: 16 random bytes, base64url without padding.
-    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$KAFKA_DATA/cluster.id"
+    # A Kafka Uuid: 16 random bytes, base64url without padding; like Kafka's own (Uuid.randomUuid)
+    # never one starting with '-', which its tools would read as an option (1 draw in 64).
+    until cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" && [[ "$cid" != -* ]]; do :; done
+    echo "$cid" >"$KAFKA_DATA/cluster.id"
     echo "$KAFKA_BROKERS" >"$KAFKA_DATA/brokers"
     echo "$KAFKA_SECURITY" >"$KAFKA_SECURITY_MARK"
   fi
