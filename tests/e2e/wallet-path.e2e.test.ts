@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeConsistencyToken } from '@thalweg/platform/events';
-import { createTestDatabase, securityEnv, startServiceProcess, testStack, uniqueName, userToken } from '@thalweg/platform/testing';
+import { createTestDatabase, createTestRedis, securityEnv, startServiceProcess, testStack, uniqueName, userToken } from '@thalweg/platform/testing';
 import { LEDGER_TOPIC as TOPIC, startWalletServices } from './wallet-services.ts';
 
 // Alice (tenant acme, writer and reader) drives the wallet path; see wallet-services.ts.
@@ -57,6 +57,28 @@ test('Idempotency-Key: a retry returns the first answer, the same key with anoth
   assert.equal(reused.body.code, 'THALWEG_IDEMPOTENCY_KEY_REUSED');
   const read = await path.query('GET', `/v1/wallets/${opened.body.walletId}`, { as: 'alice', headers: { 'consistency-token': retry.body.consistencyToken } });
   assert.equal(read.body.balanceMinor, 500, 'credited once');
+});
+
+test('a retry that runs again after its key was freed (a publish that failed but landed) publishes the same entry, credited once', async (t) => {
+  const path = await startPath(t);
+  const opened = await path.command('POST', '/v1/wallets', { as: 'alice', body: { ownerId: 'owner-9', currency: 'EUR' } });
+  const key = uniqueName('credit');
+  const credit = { as: 'alice', body: { amountMinor: 700, reference: 'r-9' }, headers: { 'idempotency-key': key } };
+  const first = await path.command('POST', `/v1/wallets/${opened.body.walletId}/credits`, credit);
+  assert.equal(first.status, 202);
+  // What a failed attempt leaves: no remembered answer, so the retry runs the command again.
+  const { redis } = createTestRedis(t, 'freed-key');
+  assert.equal(await redis.del(`thalweg:idempotency:acme:credit:${key}`), 1);
+  const again = await path.command('POST', `/v1/wallets/${opened.body.walletId}/credits`, credit);
+  assert.equal(again.status, 202);
+  assert.equal(again.headers.get('idempotent-replayed'), null, 'ran again');
+  assert.equal(again.body.entryId, first.body.entryId, 'the same entry, derived from the key and the request');
+  assert.notEqual(again.body.position.offset, first.body.position.offset, 'a second event on the log');
+  const read = await path.query('GET', `/v1/wallets/${opened.body.walletId}`, { as: 'alice', headers: { 'consistency-token': again.body.consistencyToken } });
+  assert.equal(read.body.balanceMinor, 700, 'the ledger refused the second entry: credited once');
+  // Another request under a key of its own is another entry.
+  const other = await path.command('POST', `/v1/wallets/${opened.body.walletId}/credits`, { ...credit, headers: { 'idempotency-key': uniqueName('credit') } });
+  assert.notEqual(other.body.entryId, first.body.entryId);
 });
 
 test('bad input is a problem+json naming the field; unknown wallets are 404; a token not reached in time is 503', async (t) => {

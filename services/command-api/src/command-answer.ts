@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { identityOf } from '@thalweg/platform/auth';
 import { encodeConsistencyToken, type PublishResult } from '@thalweg/platform/events';
@@ -13,17 +14,36 @@ export function accepted(result: PublishResult, extra: Record<string, unknown>):
 }
 
 /**
+ * The id a command creates (a wallet, an entry, a user). With an Idempotency-Key it is derived
+ * from the key and the request, so a retry that runs the command again after a failure it could
+ * not see through (a publish that timed out but landed) publishes the same id, and the projections
+ * refuse the second event instead of applying it twice (an entry id is the ledger's key; a user id
+ * is one document). Random otherwise.
+ */
+function commandId(request: Request, operation: string): string {
+  const key = request.header('idempotency-key');
+  if (key === undefined) return randomUUID();
+  const digest = createHash('sha256').update(JSON.stringify([identityOf(request).tenant, operation, key, request.originalUrl, request.body])).digest();
+  digest[6] = (digest[6]! & 0x0f) | 0x80; // version 8, custom (RFC 9562)
+  digest[8] = (digest[8]! & 0x3f) | 0x80; // variant 10
+  const hex = digest.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
  * Runs a command once per Idempotency-Key (when given; keys are per tenant and operation) and
  * sends its answer with the Consistency-Token header, and Location when `locate` names one.
+ * `execute` is given the id for what the command creates (see commandId).
  */
 export async function answerCommand(
   { request, response, idempotency }: { request: Request; response: Response; idempotency: Idempotency },
   operation: string,
-  execute: () => Promise<IdempotentResponse>,
+  command: (newId: string) => Promise<IdempotentResponse>,
   locate?: (body: Record<string, unknown>) => string,
 ): Promise<void> {
   const key = request.header('idempotency-key');
   const { tenant } = identityOf(request);
+  const execute = () => command(commandId(request, operation));
   // An empty header is a malformed key (400), not a request without one.
   const outcome = key !== undefined
     ? await idempotency.run(`${tenant}:${operation}`, key, { path: request.originalUrl, body: request.body }, execute)

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ThalwegError, validationError } from '@thalweg/platform/errors';
 import type { DomainEvent } from '@thalweg/platform/events';
 import type { KycDocument, KycState, KycStatusChanged, Preferences, ProfileUpdated, UserRegistered } from '@thalweg/platform/schemas';
@@ -26,8 +25,9 @@ export interface DecideKyc {
   documents?: KycDocument[];
 }
 
-export function decideRegisterUser(command: RegisterUser, tenant: string, now: Date): DomainEvent<UserRegistered> {
-  const userId = command.userId ?? randomUUID();
+/** `newId` is the user's id unless the command names one (commandId). */
+export function decideRegisterUser(command: RegisterUser, tenant: string, now: Date, newId: string): DomainEvent<UserRegistered> {
+  const userId = command.userId ?? newId;
   return {
     type: 'thalweg.identity.UserRegistered',
     subject: userId,

@@ -69,8 +69,8 @@ export function userRoutes({ publisher, access, directory, idempotency, clock = 
       await answerCommand(
         { request, response, idempotency },
         'register-user',
-        async () => {
-          const event = decideRegisterUser(command, tenant, clock());
+        async (newId) => {
+          const event = decideRegisterUser(command, tenant, clock(), newId);
           const { userId, email } = event.data;
           // Reserved before publishing, so two concurrent registrations of one id cannot both land.
           if (!(await directory.reserve(userId))) throw new ThalwegError('THALWEG_CONFLICT', `user ${userId} already exists`);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { validationError } from '@thalweg/platform/errors';
 import type { DomainEvent } from '@thalweg/platform/events';
 import type { FundsCredited, FundsDebited, WalletOpened } from '@thalweg/platform/schemas';
@@ -18,8 +17,9 @@ export interface MoveFunds {
   reference: string;
 }
 
-export function decideOpenWallet(command: OpenWallet, tenant: string, now: Date): DomainEvent<WalletOpened> {
-  const walletId = command.walletId ?? randomUUID();
+/** `newId` is the wallet's id unless the command names one (commandId). */
+export function decideOpenWallet(command: OpenWallet, tenant: string, now: Date, newId: string): DomainEvent<WalletOpened> {
+  const walletId = command.walletId ?? newId;
   return {
     type: 'thalweg.ledger.WalletOpened',
     subject: walletId,
@@ -33,6 +33,7 @@ export function decideMovement(
   command: MoveFunds,
   wallet: WalletRecord,
   now: Date,
+  entryId: string,
 ): DomainEvent<FundsCredited> | DomainEvent<FundsDebited> {
   // The wallet's tenant, not the caller's: a platform service account moves funds in any tenant.
   const { tenant } = wallet;
@@ -41,7 +42,7 @@ export function decideMovement(
   }
   const common = {
     walletId: wallet.walletId,
-    entryId: randomUUID(),
+    entryId,
     tenantId: tenant,
     amountMinor: command.amountMinor,
     currency: wallet.currency,

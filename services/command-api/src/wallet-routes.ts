@@ -34,8 +34,8 @@ export function walletRoutes({ publisher, access, directory, idempotency, clock 
       const command = parseFields(request.body, openWalletRules);
       await access.authorize(request, 'wallets:open', { type: 'wallet' });
       const { tenant } = identityOf(request);
-      await answerCommand({ request, response, idempotency }, 'open-wallet', async () => {
-        const event = decideOpenWallet(command, tenant, clock());
+      await answerCommand({ request, response, idempotency }, 'open-wallet', async (newId) => {
+        const event = decideOpenWallet(command, tenant, clock(), newId);
         const { walletId } = event.data;
         // Reserved before publishing, so two concurrent openings of one id cannot both land.
         if (!(await directory.reserve(walletId))) throw new ThalwegError('THALWEG_CONFLICT', `wallet ${walletId} already exists`);
@@ -59,8 +59,8 @@ export function walletRoutes({ publisher, access, directory, idempotency, clock 
         const wallet = await directory.find(walletId);
         await access.authorize(request, `wallets:${direction}`, { type: 'wallet', id: walletId, tenant: wallet?.tenant ?? null });
         if (!wallet) throw new ThalwegError('THALWEG_NOT_FOUND', `wallet ${walletId} not found`);
-        await answerCommand({ request, response, idempotency }, direction, async () => {
-          const event = decideMovement(direction, command, wallet, clock());
+        await answerCommand({ request, response, idempotency }, direction, async (entryId) => {
+          const event = decideMovement(direction, command, wallet, clock(), entryId);
           const result = await publisher.publish(event as DomainEvent);
           return accepted(result, { walletId, entryId: event.data.entryId });
         });
