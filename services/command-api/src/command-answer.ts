@@ -33,7 +33,7 @@ function commandId(request: Request, operation: string): string {
 /**
  * Runs a command once per Idempotency-Key (when given; keys are per tenant and operation) and
  * sends its answer with the Consistency-Token header, and Location when `locate` names one.
- * `execute` is given the id for what the command creates (see commandId).
+ * `command` is given the id of what it creates (see commandId).
  */
 export async function answerCommand(
   { request, response, idempotency }: { request: Request; response: Response; idempotency: Idempotency },
