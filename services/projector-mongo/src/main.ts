@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { runService } from '@thalweg/platform/lifecycle';
-import { projectorServiceOptions, serveProjectorHealth } from '@thalweg/platform/projection';
+import { projectorServiceOptions, startProjectorService } from '@thalweg/platform/projection';
 import { createLogger } from '@thalweg/platform/telemetry';
 import { loadConfig } from './config.ts';
 import { createUserProjector } from './user-projector.ts';
@@ -14,14 +14,5 @@ await runService(SERVICE, logger, async () => {
   await client.connect();
   const options = projectorServiceOptions({ service: SERVICE, declaredGroup: SERVICE, settings: config, logger });
   const projector = await createUserProjector({ ...options, db: client.db() });
-  await projector.start();
-  const server = await serveProjectorHealth({ service: SERVICE, projector, logger, host: config.host, port: config.port });
-  logger.info('projecting', { topics: options.topics, health: `http://${config.host}:${config.port}/readyz` });
-  return {
-    async stop() {
-      await server.close();
-      await projector.stop();
-      await client.close();
-    },
-  };
+  return startProjectorService({ service: SERVICE, projector, logger, host: config.host, port: config.port, closeStore: () => client.close() });
 });

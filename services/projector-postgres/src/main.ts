@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { runService } from '@thalweg/platform/lifecycle';
-import { projectorServiceOptions, serveProjectorHealth } from '@thalweg/platform/projection';
+import { projectorServiceOptions, startProjectorService } from '@thalweg/platform/projection';
 import { createLogger } from '@thalweg/platform/telemetry';
 import { loadConfig } from './config.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
@@ -14,14 +14,5 @@ await runService(SERVICE, logger, async () => {
   pool.on('error', (error) => logger.warn('postgres pool error', { error }));
   const options = projectorServiceOptions({ service: SERVICE, declaredGroup: SERVICE, settings: config, logger });
   const projector = await createLedgerProjector({ ...options, pool });
-  await projector.start();
-  const server = await serveProjectorHealth({ service: SERVICE, projector, logger, host: config.host, port: config.port });
-  logger.info('projecting', { topics: options.topics, health: `http://${config.host}:${config.port}/readyz` });
-  return {
-    async stop() {
-      await server.close();
-      await projector.stop();
-      await pool.end();
-    },
-  };
+  return startProjectorService({ service: SERVICE, projector, logger, host: config.host, port: config.port, closeStore: () => pool.end() });
 });

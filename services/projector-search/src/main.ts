@@ -1,5 +1,5 @@
 import { runService } from '@thalweg/platform/lifecycle';
-import { projectorServiceOptions, serveProjectorHealth } from '@thalweg/platform/projection';
+import { projectorServiceOptions, startProjectorService } from '@thalweg/platform/projection';
 import { loadCollectionSchema, openSearchBackend } from '@thalweg/platform/search';
 import { createLogger } from '@thalweg/platform/telemetry';
 import { loadConfig } from './config.ts';
@@ -25,21 +25,13 @@ await runService(SERVICE, logger, async () => {
     // PostgreSQL keeps the offsets beside the collections; Typesense leaves them to Kafka (docs/search.md).
     offsets: backend.pool ? createPostgresSearchOffsets(backend.pool) : kafkaCommittedOffsets,
   });
-  await projector.start();
-  const server = await serveProjectorHealth({
+  return startProjectorService({
     service: SERVICE,
     projector,
     logger,
     host: config.host,
     port: config.port,
     readiness: [{ name: 'search index', check: () => backend.ready() }],
+    closeStore: () => backend.close(),
   });
-  logger.info('projecting', { topics: options.topics, health: `http://${config.host}:${config.port}/readyz` });
-  return {
-    async stop() {
-      await server.close();
-      await projector.stop();
-      await backend.close();
-    },
-  };
 });

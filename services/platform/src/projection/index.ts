@@ -17,5 +17,5 @@ export { isPermanentMongoError } from './mongo-errors.ts';
 export { offsetDocumentId, positionField, projectionOffsetsCollection } from './mongo-offsets.ts';
 export { waitForPosition } from './position-wait.ts';
 export { projectorReadiness } from './projector-readiness.ts';
-export { projectorServiceOptions, serveProjectorHealth } from './projector-service.ts';
+export { projectorServiceOptions, startProjectorService } from './projector-service.ts';
 export type { ProjectorServiceSettings } from './projector-service.ts';

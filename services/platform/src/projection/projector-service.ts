@@ -38,14 +38,18 @@ export function projectorServiceOptions({ service, declaredGroup, settings, logg
   };
 }
 
-/** A projector's HTTP side: /healthz, and /readyz from its consumer plus the service's own checks. */
-export async function serveProjectorHealth({
+/**
+ * Starts a projector service: the consumer, then its HTTP side (/healthz, and /readyz from the
+ * consumer plus the service's own checks). `stop` closes them in reverse, then the store.
+ */
+export async function startProjectorService({
   service,
   projector,
   logger,
   host,
   port,
   readiness = [],
+  closeStore,
 }: {
   service: string;
   projector: Projector;
@@ -53,7 +57,9 @@ export async function serveProjectorHealth({
   host: string;
   port: number;
   readiness?: ReadinessCheck[];
-}) {
+  closeStore: () => Promise<void>;
+}): Promise<{ stop(): Promise<void> }> {
+  await projector.start();
   const app = createServiceApp({
     name: service,
     logger,
@@ -61,5 +67,13 @@ export async function serveProjectorHealth({
     routes: () => {},
     readiness: [...readiness, projectorReadiness(projector)],
   });
-  return listen(app, { host, port });
+  const server = await listen(app, { host, port });
+  logger.info('projecting', { health: `http://${host}:${port}/readyz` });
+  return {
+    async stop() {
+      await server.close();
+      await projector.stop();
+      await closeStore();
+    },
+  };
 }
