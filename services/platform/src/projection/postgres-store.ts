@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { ThalwegError, isThalwegError, storeCall, storeUnavailable } from '../errors/index.ts';
 import type { ApplyResult, PartitionBatch, ProjectedEvent, ProjectionStore, RejectedRecord } from './projection-types.ts';
 import { isPermanentPostgresError } from './postgres-errors.ts';
+import { rejection } from './rejection.ts';
 import { createProjectionOffsetsTable, readProjectionOffsets } from './postgres-offsets.ts';
 
 /** One statement a handler asks for. `expect` turns an unexpected row count into a rejection of the event. */
@@ -27,10 +28,6 @@ function isRejection(error: unknown): boolean {
   return isThalwegError(error) || isPermanentPostgresError(error);
 }
 
-function rejection(error: unknown): ThalwegError {
-  if (isThalwegError(error)) return error;
-  return new ThalwegError('THALWEG_EVENT_REJECTED', (error as Error).message, { cause: error });
-}
 
 /**
  * Applies a partition batch and the group's next offset in one transaction, so a batch is

@@ -79,6 +79,7 @@ test('filters: equality, lists, ranges and not-equal, compiled with parameters',
 test('cross-tenant documents are never returned: scope acme, globex, every tenant, nothing', async (t) => {
   const { index } = await seeded(t);
   const acme = await index.search('users', { q: 'john', tenantScope: ['acme'], perPage: 250 });
+  assert.ok(['a1', 'a2'].every((id) => ids(acme).includes(id)), 'both acme Johns found');
   assert.ok(acme.hits.every((hit) => hit.document.tenant === 'acme'));
   const globex = await index.search('users', { q: '*', tenantScope: ['globex'], perPage: 250 });
   assert.deepEqual(ids(globex).sort(), ['g1', 'g2']);

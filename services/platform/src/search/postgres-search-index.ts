@@ -65,6 +65,7 @@ export function createPostgresSearchIndex({ pool, schemas = [], wordSimilarityTh
   if (!(wordSimilarityThreshold > 0 && wordSimilarityThreshold <= 1)) {
     throw new ThalwegError('THALWEG_CONFIG_INVALID', 'wordSimilarityThreshold must be above 0 and at most 1');
   }
+  const searchBegin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL pg_trgm.word_similarity_threshold = ${wordSimilarityThreshold}`;
   const known = new Map(schemas.map((schema) => [schema.name, schema]));
 
   function schemaOf(collection: string): CollectionSchema {
@@ -194,8 +195,8 @@ export function createPostgresSearchIndex({ pool, schemas = [], wordSimilarityTh
       if (checked.reach.kind === 'none') return emptyResult(checked);
       const statements = searchStatements(schema, checked);
       // One snapshot for the count, the page and the facets, so they agree with each other.
-      return inTransaction(`searching ${collection}`, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
-        await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(wordSimilarityThreshold)]);
+      // The threshold goes with BEGIN (one round trip, a checked number of ours, no client text).
+      return inTransaction(`searching ${collection}`, searchBegin, async (client) => {
         const found = (await client.query<{ found: number }>(statements.count.text, statements.count.values)).rows[0]!.found;
         const page = await client.query<{ document: SearchDocument; score: number | null }>(statements.page.text, statements.page.values);
         const facetCounts: Record<string, FacetCount[]> = {};
