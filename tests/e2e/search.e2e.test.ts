@@ -13,7 +13,7 @@ async function startSearchServices(t: TestContext) {
   const database = await createTestDatabase(t, 'search_e2e');
   const kafka = { THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl };
   const searchIndex = { THALWEG_SEARCH_BACKEND: 'postgres', THALWEG_SEARCH_DATABASE_URL: database.url, THALWEG_LOG_LEVEL: 'warn' };
-  const [command, projector] = await Promise.all([
+  const [command] = await Promise.all([
     startServiceProcess(t, 'command-api', { ...kafka, ...securityEnv(), THALWEG_REDIS_URL: testStack.redisUrl, THALWEG_LOG_LEVEL: 'warn' }),
     startServiceProcess(t, 'projector-search', { ...kafka, ...searchIndex, THALWEG_CONSUMER_GROUP: group }),
   ]);
@@ -22,7 +22,6 @@ async function startSearchServices(t: TestContext) {
   return {
     command: (method: string, path: string, options?: CallOptions) => callApi(command.url, method, path, options),
     search: (path: string, options?: CallOptions) => callApi(search.url, 'GET', path, options),
-    projector,
   };
 }
 

@@ -20,10 +20,9 @@ export function accepted(result: PublishResult, extra: Record<string, unknown>):
  * refuse the second event instead of applying it twice (an entry id is the ledger's key; a user id
  * is one document). Random otherwise.
  */
-function commandId(request: Request, operation: string): string {
-  const key = request.header('idempotency-key');
+function commandId(request: Request, scope: string, key: string | undefined): string {
   if (key === undefined) return randomUUID();
-  const digest = createHash('sha256').update(JSON.stringify([identityOf(request).tenant, operation, key, request.originalUrl, request.body])).digest();
+  const digest = createHash('sha256').update(JSON.stringify([scope, key, request.originalUrl, request.body])).digest();
   digest[6] = (digest[6]! & 0x0f) | 0x80; // version 8, custom (RFC 9562)
   digest[8] = (digest[8]! & 0x3f) | 0x80; // variant 10
   const hex = digest.subarray(0, 16).toString('hex');
@@ -42,11 +41,11 @@ export async function answerCommand(
   locate?: (body: Record<string, unknown>) => string,
 ): Promise<void> {
   const key = request.header('idempotency-key');
-  const { tenant } = identityOf(request);
-  const execute = () => command(commandId(request, operation));
+  const scope = `${identityOf(request).tenant}:${operation}`;
+  const execute = () => command(commandId(request, scope, key));
   // An empty header is a malformed key (400), not a request without one.
   const outcome = key !== undefined
-    ? await idempotency.run(`${tenant}:${operation}`, key, { path: request.originalUrl, body: request.body }, execute)
+    ? await idempotency.run(scope, key, { path: request.originalUrl, body: request.body }, execute)
     : { ...(await execute()), replayed: false };
   const body = outcome.body as Record<string, unknown>;
   if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');

@@ -47,7 +47,8 @@ const kycDocument = {
   required: ['documentId', 'kind'],
   properties: { documentId: { type: 'string', minLength: 1, maxLength: 128 }, kind: { enum: ['passport', 'id_card', 'driving_licence', 'proof_of_address'] } },
 };
-const commandResponses = (extra: Record<string, unknown>) => ({ ...guardedResponses, '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem, ...extra });
+// Every command may meet a 409: a retry while its Idempotency-Key's first request still runs.
+const commandResponses = { ...guardedResponses, '202': acceptedResponse, '400': problem, '404': problem, '409': problem, '422': problem, '503': problem };
 
 /** The command API's contract, served at /openapi.json. */
 export const commandApiOpenapi = {
@@ -69,10 +70,10 @@ export const commandApiOpenapi = {
       },
     },
     '/v1/wallets/{walletId}/credits': {
-      post: { operationId: 'creditWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: { ...guardedResponses, '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem } },
+      post: { operationId: 'creditWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: commandResponses },
     },
     '/v1/wallets/{walletId}/debits': {
-      post: { operationId: 'debitWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: { ...guardedResponses, '202': acceptedResponse, '400': problem, '404': problem, '422': problem, '503': problem } },
+      post: { operationId: 'debitWallet', parameters: [walletId, idempotencyKey], requestBody: movementBody, responses: commandResponses },
     },
     '/v1/users': {
       post: {
@@ -84,7 +85,7 @@ export const commandApiOpenapi = {
           name: { type: 'string', minLength: 1, maxLength: 200 },
           country,
         }),
-        responses: commandResponses({ '409': problem }),
+        responses: commandResponses,
       },
     },
     '/v1/users/{userId}/profile': {
@@ -92,7 +93,7 @@ export const commandApiOpenapi = {
         operationId: 'updateProfile',
         parameters: [userId, idempotencyKey],
         requestBody: jsonBody([], { name: { type: 'string', minLength: 1, maxLength: 200 }, country, preferences }),
-        responses: commandResponses({}),
+        responses: commandResponses,
       },
     },
     '/v1/users/{userId}/kyc-decisions': {
@@ -105,7 +106,7 @@ export const commandApiOpenapi = {
           reason: { type: 'string', minLength: 1, maxLength: 500 },
           documents: { type: 'array', maxItems: 10, items: kycDocument },
         }),
-        responses: commandResponses({ '409': problem }),
+        responses: commandResponses,
       },
     },
   },

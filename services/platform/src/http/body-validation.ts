@@ -21,7 +21,7 @@ type Value<R extends FieldRule> = R extends { type: 'integer' }
         : R extends { type: 'array'; items: infer I extends FieldRule }
           ? Array<Value<I>>
           : string;
-export type Parsed<S extends Record<string, FieldRule>> = { [K in keyof S]: S[K] extends { required: false } ? Value<S[K]> | undefined : Value<S[K]> };
+type Parsed<S extends Record<string, FieldRule>> = { [K in keyof S]: S[K] extends { required: false } ? Value<S[K]> | undefined : Value<S[K]> };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
