@@ -34,7 +34,7 @@ async function userFixture(t: TestContext) {
     return projector;
   };
   const user = () => db.collection<UserDocument>(USERS).findOne({ _id: userId });
-  return { kafka, topic, group, db, publisher, events, startProjector, user, deadLetterCount, userId };
+  return { kafka, topic, db, publisher, events, startProjector, user, deadLetterCount, userId };
 }
 
 /** The three KYC steps to approval, after a registration and a profile change. */

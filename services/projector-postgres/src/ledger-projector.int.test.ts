@@ -12,7 +12,7 @@ const ledgerTypes = ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredite
 
 /** The projection fixture with a PostgreSQL database of this test's own. */
 async function ledgerFixture(t: TestContext) {
-  const { kafka, admin, topic, group, deadLetters, registry, publisher, projectorOptions, deadLetterCount } = await createProjectionFixture(t, { prefix: 'ledger', eventTypes: ledgerTypes });
+  const { kafka, admin, topic, group, deadLetters, publisher, projectorOptions, deadLetterCount } = await createProjectionFixture(t, { prefix: 'ledger', eventTypes: ledgerTypes });
   const database = await createTestDatabase(t, 'ledger');
   const tenant = 'acme';
   const walletId = crypto.randomUUID();

@@ -1,7 +1,7 @@
-import { BSON, MongoInvalidArgumentError, MongoServerError } from 'mongodb';
+import { BSON, MongoInvalidArgumentError } from 'mongodb';
 
 /** E11000: a unique index refused the write. On a guarded upsert it may mean "already applied". */
-export const DUPLICATE_KEY = 11000;
+const DUPLICATE_KEY = 11000;
 
 // Server codes that describe the write, not the server: the same event fails the same way again.
 const PERMANENT_CODES = new Set([
@@ -26,7 +26,7 @@ const PERMANENT_CODES = new Set([
 export function isPermanentMongoError(error: unknown): boolean {
   // Thrown by the driver before anything is sent: the document itself cannot be written.
   if (error instanceof BSON.BSONError || error instanceof MongoInvalidArgumentError) return true;
-  const code = error instanceof MongoServerError ? error.code : (error as { code?: unknown } | null)?.code;
+  const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'number' && PERMANENT_CODES.has(code);
 }
 

@@ -101,7 +101,7 @@ export function createMongoStore({ db, handler, indexes = [] }: MongoStoreOption
       return undefined;
     } catch (error) {
       if (isDuplicateKeyError(error) && (await alreadyApplied(write))) return undefined;
-      if (isDuplicateKeyError(error) || isPermanentMongoError(error)) return new ThalwegError('THALWEG_EVENT_REJECTED', (error as Error).message, { cause: error });
+      if (isDuplicateKeyError(error) || isPermanentMongoError(error)) return rejection(error);
       throw error;
     }
   }
