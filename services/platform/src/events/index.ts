@@ -1,5 +1,8 @@
 export { createPublisher } from './publisher.ts';
-export type { Publisher, PublisherOptions, PublishResult, DomainEvent, SchemaSource, TopicSource } from './publisher.ts';
+export type { Publisher, PublisherOptions } from './publisher.ts';
+export { createEventEncoder, positionsOf, topicMessages } from './event-encoder.ts';
+export type { DomainEvent, EncodedEvent, EventEncoder, EventEncoderOptions, PublishResult, SchemaSource, TopicSource } from './event-encoder.ts';
+export { cachedPartitions } from './partition-metadata.ts';
 export { toHeaders, fromHeaders, headerText, headerNames, CONTENT_TYPE_AVRO } from './cloud-event-headers.ts';
 export type { EventMetadata } from './cloud-event-headers.ts';
 export { checkPayload, assertPayload } from './payload-validation.ts';
