@@ -65,7 +65,8 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
   ['a duplicated event type', { eventTypes: ['a.B', 'a.B'] }, /eventTypes\[1\]: a\.B is listed twice/],
   ['an unknown compatibility level', { compatibility: 'LOOSE' }, /compatibility: expected one of NONE, BACKWARD/],
   ['a looser level without a reason', { compatibility: 'BACKWARD' }, /compatibilityReason: is required when compatibility is looser than FULL_TRANSITIVE/],
-  ['a consumer without a group', { consumers: [{ name: 'x' }] }, /consumers\[0\]\.name: unknown key/],
+  ['a consumer without a group', { consumers: [{ name: 'x' }] }, /consumers\[0\]\.name: unknown key \(known: group, description, stateful\)/],
+  ['a stateful flag that is not a boolean', { consumers: [{ group: 'ledger-processor', stateful: 'yes' }] }, /consumers\[0\]\.stateful: expected true or false, got "yes"/],
   ['a duplicated consumer group', { consumers: [{ group: 'a' }, { group: 'a' }] }, /consumers\[1\]\.group: a is listed twice/],
   ['a producer that is not a service name', { producers: ['Command API'] }, /producers\[0\]: expected a service name/],
 ];
@@ -85,4 +86,11 @@ test('a looser level with a reason is accepted', () => {
 
 test('a document that is not a mapping is refused', () => {
   assert.match(problemsOf('just text').message, /\(document\): expected a mapping/);
+});
+
+test('a stateful group is kept as stateful; false or absent leaves the consumer as it was', () => {
+  const consumers = [{ group: 'ledger-processor', stateful: true }, { group: 'projector-postgres', stateful: false }, { group: 'projector-search', description: 'Search index.' }];
+  const spec = parseTopicSpec({ ...valid(), consumers }, 'f.yaml');
+  assert.deepEqual(spec.consumers, [{ group: 'ledger-processor', stateful: true }, { group: 'projector-postgres' }, { group: 'projector-search', description: 'Search index.' }]);
+  assert.equal('stateful' in spec.consumers[1]!, false, 'no stateful: false key, so specs compare equal with and without it');
 });

@@ -6,6 +6,12 @@ import { checkTopicConfig } from './topic-configs.ts';
 export interface ConsumerSpec {
   group: string;
   description?: string;
+  /**
+   * A stream processor that consumes, transforms and produces in Kafka transactions, keeping its
+   * state per partition: it also gets a compacted changelog topic and transactional ids. Parsed
+   * specs leave it out unless true, so one that does not say it equals one that says `false`.
+   */
+  stateful?: boolean;
 }
 
 /** One `topics/*.yaml`: a topic as code. Values are the production ones (RF 3, min ISR 2). */
@@ -70,6 +76,8 @@ function nameList(value: unknown, field: string, pattern: RegExp, what: string, 
   return [...seen];
 }
 
+const consumerKeys = ['group', 'description', 'stateful'];
+
 function consumersOf(value: unknown, problems: FieldProblem[]): ConsumerSpec[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
@@ -81,15 +89,16 @@ function consumersOf(value: unknown, problems: FieldProblem[]): ConsumerSpec[] {
     const field = `consumers[${index}]`;
     if (!isRecord(item)) return problems.push({ field, message: 'expected { group: <name> }' });
     for (const key of Object.keys(item)) {
-      if (key !== 'group' && key !== 'description') problems.push({ field: `${field}.${key}`, message: 'unknown key (known: group, description)' });
+      if (!consumerKeys.includes(key)) problems.push({ field: `${field}.${key}`, message: `unknown key (known: ${consumerKeys.join(', ')})` });
     }
-    const { group, description } = item;
+    const { group, description, stateful } = item;
     if (typeof group !== 'string' || !serviceNamePattern.test(group)) {
       return problems.push({ field: `${field}.group`, message: `expected a group name like projector-postgres, got ${JSON.stringify(group)}` });
     }
     if (consumers.some((consumer) => consumer.group === group)) return problems.push({ field: `${field}.group`, message: `${group} is listed twice` });
     if (description !== undefined && typeof description !== 'string') problems.push({ field: `${field}.description`, message: 'expected text' });
-    consumers.push(typeof description === 'string' ? { group, description } : { group });
+    if (stateful !== undefined && typeof stateful !== 'boolean') problems.push({ field: `${field}.stateful`, message: `expected true or false, got ${JSON.stringify(stateful)}` });
+    consumers.push({ group, ...(typeof description === 'string' ? { description } : {}), ...(stateful === true ? { stateful } : {}) });
   });
   return consumers;
 }
