@@ -29,6 +29,9 @@ export const errorCodes = {
   THALWEG_POLICY_UNAVAILABLE: { status: 503, retriable: true, title: 'Policy decision unavailable' },
   THALWEG_IDENTITY_UNAVAILABLE: { status: 503, retriable: true, title: 'Identity provider unavailable' },
   THALWEG_STORE_UNAVAILABLE: { status: 503, retriable: true, title: 'Store unavailable' },
+  THALWEG_PROCESSOR_FENCED: { status: 503, retriable: false, title: 'Another processor instance took over the partition' },
+  THALWEG_STATE_CORRUPT: { status: 500, retriable: false, title: 'Processor changelog unreadable' },
+  THALWEG_STATE_LOST: { status: 500, retriable: false, title: 'Processor state missing for decided input' },
   THALWEG_INTERNAL: { status: 500, retriable: false, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; retriable: boolean; title: string }>;
 

@@ -4,21 +4,13 @@ import kafkajs, { type Kafka, type LogEntry } from 'kafkajs';
 import { applyPlan, deadLetterTopicName, parseTopicSpec, planTopics } from '../topics/index.ts';
 import { createTestTopic, deleteTopicsAtEnd, devKafkaSasl, onCleanup, revokeAclsAtEnd, testAdmin, testKafka, testStack, uniqueName, waitFor } from '../testing/index.ts';
 import { createKafka } from './client.ts';
+import { kafkaErrorType } from './kafka-error-type.ts';
 
 // The brokers themselves refuse what the topic specs do not grant: a client must authenticate,
 // and a service principal gets exactly the ACLs `topics apply` derives from its spec.
 
 const { logLevel } = kafkajs;
 const noRetry = { retry: { retries: 0, initialRetryTime: 100 } };
-
-/** The Kafka error type of a failure, looking through KafkaJS's wrappers. */
-function kafkaErrorType(error: unknown): string | undefined {
-  for (let current = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined; current; ) {
-    if (current.type) return current.type;
-    current = (current.originalError ?? current.cause) as typeof current;
-  }
-  return undefined;
-}
 
 /** A test topic produced by command-api and consumed by projector-postgres, with the ACLs apply gives it. */
 async function applyTestSpec(t: TestContext) {

@@ -1,20 +1,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { kafkaErrorType } from './kafka-error-type.ts';
 import { createTestTopic, onCleanup, testAdmin, testKafka, uniqueName, waitFor } from '../testing/index.ts';
 
 // The decision stage rests on Kafka transactions: KafkaJS 2.2.4 speaks the transaction protocol
 // that predates Kafka 4's KIP-890, which Kafka 4.1 still serves to older clients. These tests
 // prove commit, abort, sendOffsets and fencing against the stack's broker.
-
-/** The Kafka error type of a failure, looking through KafkaJS's wrappers. */
-function kafkaErrorType(error: unknown): string | undefined {
-  for (let current = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined; current; ) {
-    if (current.type) return current.type;
-    current = (current.originalError ?? current.cause) as typeof current;
-  }
-  return undefined;
-}
 
 async function transactionalProducer(t: TestContext, kafka: Kafka, transactionalId: string) {
   const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 100 } });

@@ -1,0 +1,319 @@
+import diagnostics from 'node:diagnostics_channel';
+import kafkajs from 'kafkajs';
+import type { Admin, Kafka, Message, Producer, Transaction } from 'kafkajs';
+import { ThalwegError, isThalwegError } from '../errors/index.ts';
+import { positionsOf, topicMessages, type DomainEvent, type EncodedEvent, type EventEncoder } from '../events/index.ts';
+import { kafkaErrorType } from '../kafka/index.ts';
+import { deadLetterMessage, rejection, type ProjectionRecord, type RejectedRecord } from '../projection/index.ts';
+import type { Logger } from '../telemetry/index.ts';
+import { changelogMessage, INPUT_OFFSET_KEY, readChangelogRecord } from './changelog-records.ts';
+import { createPartitionState, type StateTransaction } from './partition-state.ts';
+import type { Decision, ProcessorHandler } from './processor-types.ts';
+import type { StateRestorer } from './state-restorer.ts';
+
+const { Partitioners } = kafkajs;
+
+/** Published when a partition's state has been read back from its changelog. */
+export const processorRestoreChannel = diagnostics.channel('thalweg:processor:restore');
+
+export interface ProcessorRestoreReport {
+  group: string;
+  topic: string;
+  partition: number;
+  /** Changelog records read. */
+  records: number;
+  /** Keys held once restored. */
+  keys: number;
+  durationMs: number;
+  /** Whole (on assignment) or the tail after a commit whose outcome was unknown. */
+  kind: 'full' | 'tail';
+}
+
+/** Where a partition is: fencing older owners, reading its changelog, deciding, or stopped. */
+export type TaskPhase = 'starting' | 'restoring' | 'active' | 'fenced' | 'failed' | 'closed';
+
+export type TaskBatchResult =
+  | { kind: 'decided'; decided: number; deadLettered: number }
+  /** Every record had been decided before (a redelivery). */
+  | { kind: 'already-decided' }
+  /** The consumer is past the state's next input offset: seek back there. */
+  | { kind: 'behind'; seekTo: string };
+
+export interface PartitionTaskOptions {
+  kafka: Kafka;
+  admin: Admin;
+  encoder: EventEncoder;
+  restorer: StateRestorer;
+  handler: ProcessorHandler;
+  logger: Logger;
+  group: string;
+  topic: string;
+  partition: number;
+  transactionalId: string;
+  changelogTopic: string;
+  deadLetterTopic: string;
+}
+
+const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
+
+/** A Kafka failure as the task acts on it: fenced (stop), a refusal (fail) or unavailable (retry). */
+function kafkaFailure(error: unknown, what: string): ThalwegError {
+  if (isThalwegError(error)) return error;
+  const type = kafkaErrorType(error);
+  if (type && FENCED.has(type)) return new ThalwegError('THALWEG_PROCESSOR_FENCED', `${what}: fenced by a newer instance (${type})`, { cause: error });
+  if (type?.endsWith('_AUTHORIZATION_FAILED')) return new ThalwegError('THALWEG_INTERNAL', `${what}: refused by Kafka (${type}); check the topic specs' ACLs`, { cause: error });
+  return new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `${what}: ${(error as Error).message}`, { cause: error });
+}
+
+const offsetOf = (offsets: Array<{ partition: number; low: string; high: string }>, partition: number) => offsets.find((entry) => entry.partition === partition)!;
+
+/**
+ * One input partition of a processor: its state, its transactional producer and its changelog
+ * partition (the same number). On start it fences every older owner of the partition (a producer
+ * with the partition's transactional id begins a transaction, which bumps the epoch and aborts
+ * whatever the older one left open), then reads the changelog up to its end into memory. Each
+ * batch is then decided in one Kafka transaction: the output events, the state changes, the next
+ * input offset (in the state and as the group's offset) and the dead letters commit or abort
+ * together.
+ */
+export function createPartitionTask({ kafka, admin, encoder, restorer, handler, logger, group, topic, partition, transactionalId, changelogTopic, deadLetterTopic }: PartitionTaskOptions) {
+  const log = logger.child({ topic, partition });
+  const state = createPartitionState();
+  let producer: Producer | undefined;
+  let phase: TaskPhase = 'starting';
+  let failure: ThalwegError | undefined;
+  /** The changelog offset from which the state may be behind: read from here after a doubtful commit. */
+  let changelogEnd = '0';
+  /** The input's first offset when the task started: the state must begin there if it is empty. */
+  let inputStart = 0n;
+  let unsettled = false;
+  let restore: { read: number; total: number; startedAt: number; durationMs?: number } | undefined;
+
+  async function replaceProducer() {
+    const previous = producer;
+    producer = undefined;
+    await previous?.disconnect().catch(() => {});
+    const next = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 5, initialRetryTime: 200 } });
+    await next.connect();
+    // KafkaJS takes the producer id when the first transaction begins: that is the fencing step.
+    // An empty transaction sends nothing more.
+    await (await next.transaction()).abort();
+    producer = next;
+  }
+
+  /** Reads the changelog from `from` to its current end into the state. */
+  async function catchUp(from: string | undefined, kind: ProcessorRestoreReport['kind']) {
+    const [changelog, input] = await Promise.all([admin.fetchTopicOffsets(changelogTopic), admin.fetchTopicOffsets(topic)]);
+    const { low, high } = offsetOf(changelog, partition);
+    inputStart = BigInt(offsetOf(input, partition).low);
+    const start = from ?? low;
+    const startedAt = performance.now();
+    restore = { read: 0, total: Number(BigInt(high) - BigInt(start)), startedAt };
+    let lastReport = startedAt;
+    const read = await restorer.restore({
+      topic: changelogTopic,
+      partition,
+      from: start,
+      until: high,
+      apply: (message) => {
+        const [key, value] = readChangelogRecord(changelogTopic, partition, message);
+        state.restore(key, value);
+      },
+      onProgress: (records, position) => {
+        restore!.read = records;
+        if (performance.now() - lastReport < 2_000) return;
+        lastReport = performance.now();
+        log.info('restoring state', { changelog: changelogTopic, records, position, end: high });
+      },
+    });
+    changelogEnd = high;
+    const durationMs = performance.now() - startedAt;
+    restore = { read, total: restore.total, startedAt, durationMs };
+    log.info('state restored', { changelog: changelogTopic, kind, records: read, keys: state.size, durationMs: Math.round(durationMs) });
+    const report: ProcessorRestoreReport = { group, topic, partition, records: read, keys: state.size, durationMs, kind };
+    if (processorRestoreChannel.hasSubscribers) processorRestoreChannel.publish(report);
+  }
+
+  async function start() {
+    try {
+      await replaceProducer();
+      phase = 'restoring';
+      await catchUp(undefined, 'full');
+      phase = 'active';
+    } catch (error) {
+      if (phase === 'closed') return;
+      fail(kafkaFailure(error, `starting ${topic}/${partition}`));
+    }
+  }
+
+  function fail(error: ThalwegError) {
+    failure = error;
+    phase = error.code === 'THALWEG_PROCESSOR_FENCED' ? 'fenced' : 'failed';
+    log.error(phase === 'fenced' ? 'partition fenced: another instance decides it now' : 'partition stopped', { error });
+  }
+
+  let ready = start();
+  // Deciding and resynchronising never overlap: each waits for the other to finish.
+  let turn: Promise<unknown> = ready;
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = turn.then(work, work);
+    turn = run.catch(() => {});
+    return run;
+  }
+
+  /** The next input offset the state has decided up to; undefined when it has decided nothing. */
+  function decidedUpTo(): bigint | undefined {
+    const stored = state.get<{ offset: string }>(INPUT_OFFSET_KEY);
+    return stored ? BigInt(stored.offset) : undefined;
+  }
+
+  /** Decides the records in order against the open state transaction; a throwing handler rejects its record alone. */
+  async function decideAll(records: ProjectionRecord[], changes: StateTransaction) {
+    const decided: Array<{ decision: Decision; encoded: EncodedEvent[] }> = [];
+    const rejected: RejectedRecord[] = [];
+    for (const record of records) {
+      if (record.failure) {
+        rejected.push({ offset: record.offset, message: record.message, error: record.failure });
+        continue;
+      }
+      const savepoint = changes.savepoint();
+      try {
+        const decision = handler(record.event, changes.view);
+        decided.push({ decision, encoded: await encoder.encode(decision.events) });
+      } catch (error) {
+        if (isThalwegError(error) && error.retriable) throw error;
+        changes.rollbackTo(savepoint);
+        rejected.push({ offset: record.offset, message: record.message, error: rejection(error) });
+      }
+    }
+    return { decided, rejected };
+  }
+
+  /** The events that follow each decision's written events, in decision order. */
+  async function followUps(decided: Array<{ decision: Decision; encoded: EncodedEvent[] }>, positions: ReturnType<typeof positionsOf>, changes: StateTransaction) {
+    const events: DomainEvent[] = [];
+    let at = 0;
+    for (const { decision, encoded } of decided) {
+      const own = positions.slice(at, at + encoded.length);
+      at += encoded.length;
+      if (decision.then) events.push(...decision.then(own, changes.view));
+    }
+    return encoder.encode(events);
+  }
+
+  async function send(transaction: Transaction, messages: Array<{ topic: string; message: Message }>) {
+    if (messages.length === 0) return [];
+    return transaction.sendBatch({ acks: -1, topicMessages: topicMessages(messages) });
+  }
+
+  /** After a commit whose outcome is unknown: a new producer settles it, and the changelog says which. */
+  async function settle() {
+    await replaceProducer();
+    await catchUp(changelogEnd, 'tail');
+    unsettled = false;
+  }
+
+  async function decideBatch(records: ProjectionRecord[], { fetchedOffset, nextOffset, attempts }: { fetchedOffset: string; nextOffset: string; attempts: number }): Promise<TaskBatchResult> {
+    if (unsettled) await settle().catch((error: unknown) => Promise.reject(kafkaFailure(error, `settling ${topic}/${partition}`)));
+    const upTo = decidedUpTo();
+    if (upTo === undefined && BigInt(fetchedOffset) > inputStart) {
+      throw new ThalwegError('THALWEG_STATE_LOST', `${topic}/${partition}: the input resumes at ${fetchedOffset} but the changelog ${changelogTopic} holds no state (the input begins at ${inputStart})`);
+    }
+    if (upTo !== undefined && BigInt(fetchedOffset) > upTo) {
+      const { low } = offsetOf(await admin.fetchTopicOffsets(topic), partition);
+      if (upTo < BigInt(low)) throw new ThalwegError('THALWEG_STATE_LOST', `${topic}/${partition}: the state has decided up to ${upTo}, but the input now begins at ${low}: the records between are gone`);
+      return { kind: 'behind', seekTo: String(upTo) };
+    }
+    const fresh = records.filter((record) => upTo === undefined || BigInt(record.offset) >= upTo);
+    if (upTo !== undefined && BigInt(nextOffset) <= upTo) return { kind: 'already-decided' };
+
+    const changes = state.begin();
+    let transaction: Transaction | undefined;
+    let rejectedCount = 0;
+    let decidedCount = 0;
+    try {
+      transaction = await producer!.transaction();
+      const { decided, rejected } = await decideAll(fresh, changes);
+      const written = decided.flatMap(({ encoded }) => encoded);
+      const positions = positionsOf(written, await send(transaction, written));
+      const following = await followUps(decided, positions, changes);
+      changes.view.set(INPUT_OFFSET_KEY, { offset: nextOffset });
+      const changelog = changes.changes().map((change) => ({ topic: changelogTopic, message: changelogMessage(partition, change) }));
+      const deadLetters = rejected.map((record) => ({ topic: deadLetterTopic, message: deadLetterMessage({ group, topic, partition, attempts }, record) }));
+      for (const { offset, error } of rejected) log.warn('input dead-lettered', { offset, error });
+      const sent = await send(transaction, [...following, ...changelog, ...deadLetters]);
+      const changelogWrite = sent.find((entry) => entry.topicName === changelogTopic);
+      await transaction.sendOffsets({ consumerGroupId: group, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
+      rejectedCount = rejected.length;
+      decidedCount = decided.length;
+      try {
+        await transaction.commit();
+      } catch (error) {
+        unsettled = true;
+        throw error;
+      }
+      changes.commit();
+      if (changelogWrite) changelogEnd = String(BigInt(changelogWrite.baseOffset!) + BigInt(changelog.length));
+    } catch (error) {
+      changes.abort();
+      if (!unsettled && transaction) {
+        // A failed abort leaves KafkaJS's producer in a state it cannot leave: the next batch starts
+        // with a new one, whose fencing aborts this transaction on the coordinator.
+        await transaction.abort().catch(() => {
+          unsettled = true;
+        });
+      }
+      const failed = kafkaFailure(error, `deciding ${topic}/${partition}`);
+      if (failed.code === 'THALWEG_PROCESSOR_FENCED' || !failed.retriable) fail(failed);
+      throw failed;
+    }
+    return { kind: 'decided', decided: decidedCount, deadLettered: rejectedCount };
+  }
+
+  return {
+    topic,
+    partition,
+    /** Settles when the task is active, fenced or failed: check `phase`. */
+    get ready(): Promise<void> {
+      return ready;
+    },
+    get phase(): TaskPhase {
+      return phase;
+    },
+    get failure(): ThalwegError | undefined {
+      return failure;
+    },
+    restoreProgress: () => (restore ? { ...restore } : undefined),
+    /** Decides a batch of decoded input records; throws a retriable ThalwegError to be retried. */
+    decide: (records: ProjectionRecord[], batch: { fetchedOffset: string; nextOffset: string; attempts: number }) => exclusive(() => decideBatch(records, batch)),
+    /**
+     * After the group rebalanced and gave the partition back: another instance may have decided
+     * it in between, so the task takes the producer id again (fencing any older owner) and reads
+     * the changelog's tail before it decides more.
+     */
+    resync(): void {
+      if (phase !== 'active') return;
+      phase = 'restoring';
+      ready = exclusive(async () => {
+        try {
+          await replaceProducer();
+          await catchUp(changelogEnd, 'tail');
+          unsettled = false;
+          phase = 'active';
+        } catch (error) {
+          if (phase !== 'closed') fail(kafkaFailure(error, `resynchronising ${topic}/${partition}`));
+        }
+      });
+    },
+    async close() {
+      phase = 'closed';
+      restorer.cancel(changelogTopic, partition);
+      await ready;
+      await producer?.disconnect().catch(() => {});
+      producer = undefined;
+      state.clear();
+    },
+  };
+}
+
+export type PartitionTask = ReturnType<typeof createPartitionTask>;

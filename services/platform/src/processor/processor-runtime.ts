@@ -1,0 +1,276 @@
+import diagnostics from 'node:diagnostics_channel';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { ThalwegError, isThalwegError } from '../errors/index.ts';
+import type { EventEncoder } from '../events/index.ts';
+import { backoffDelay, decodeRecord, type ProjectionRecord, type ReaderSchemas } from '../projection/index.ts';
+import type { SchemaRegistryClient } from '../registry/index.ts';
+import type { Logger } from '../telemetry/index.ts';
+import { silentLogger } from '../telemetry/index.ts';
+import { createPartitionTask, type PartitionTask, type TaskPhase } from './partition-task.ts';
+import type { ProcessorHandler } from './processor-types.ts';
+import { createStateRestorer } from './state-restorer.ts';
+
+/** Published once per decided or failed partition batch; the telemetry adapter turns it into metrics. */
+export const processorBatchChannel = diagnostics.channel('thalweg:processor:batch');
+
+export interface ProcessorBatchReport {
+  group: string;
+  topic: string;
+  partition: number;
+  decided: number;
+  deadLettered: number;
+  durationMs: number;
+  lag: number;
+  failed?: { code: string; retriable: boolean; attempt: number };
+}
+
+export interface ProcessorOptions {
+  kafka: Kafka;
+  registry: SchemaRegistryClient;
+  /** Encodes the events the handler decides (schemas, topics from the specs, `ce_source`). */
+  encoder: EventEncoder;
+  handler: ProcessorHandler;
+  /** Consumer group of the inputs. */
+  group: string;
+  /**
+   * Transactional ids are `<prefix>.<topic>.<partition>`, the same for every instance and
+   * deployment of the processor: whoever takes a partition fences whoever had it. Defaults to
+   * the group; the topic specs grant transactional ids prefixed by the declared group.
+   */
+  transactionalIdPrefix?: string;
+  topics: string[];
+  changelogTopic: (topic: string) => string;
+  deadLetterTopic: (topic: string) => string;
+  readers?: ReaderSchemas;
+  logger?: Logger;
+  /** Partitions decided in parallel by one instance; order within a partition always holds. */
+  partitionsConsumedConcurrently?: number;
+  sessionTimeout?: number; // ms
+  heartbeatInterval?: number; // ms
+  retry?: { initial?: number; max?: number }; // ms
+  /** Max bytes fetched per partition: bounds the records decided per transaction. */
+  maxBytesPerPartition?: number; // bytes
+}
+
+export interface ProcessorStatus {
+  running: boolean;
+  /** Assigned by the group at least once since start. */
+  joined: boolean;
+  joins: number;
+  partitions: Array<{ partition: string; phase: TaskPhase; error?: string; restored?: { read: number; total: number; durationMs?: number } }>;
+  retrying: Array<{ partition: string; attempts: number; code: string }>;
+}
+
+const keyOf = (topic: string, partition: number) => `${topic}/${partition}`;
+
+/**
+ * The processor runtime: consume, decide, produce, exactly once. Each assigned input partition is
+ * a task (partition-task.ts) with its own state, restored from the changelog before its first
+ * record is decided, and its own transactional producer. A batch is decided in one transaction;
+ * a transient failure (Kafka or the registry unavailable) aborts it, pauses the partition and
+ * decides the same records again after a backoff, against the state as it was before the batch,
+ * so nothing is produced twice. Records that can never be decided (bad bytes, unknown schema, a
+ * handler rejecting them) are dead-lettered inside the transaction. Consumers read committed
+ * records only.
+ */
+export function createProcessor({
+  kafka,
+  registry,
+  encoder,
+  handler,
+  group,
+  transactionalIdPrefix = group,
+  topics,
+  changelogTopic,
+  deadLetterTopic,
+  readers,
+  logger = silentLogger,
+  partitionsConsumedConcurrently = 6,
+  sessionTimeout = 30_000, // ms
+  heartbeatInterval = 3_000, // ms
+  retry = {},
+  maxBytesPerPartition = 1_048_576, // bytes
+}: ProcessorOptions) {
+  if (topics.length === 0) throw new Error('createProcessor: at least one topic is required');
+  if (heartbeatInterval >= sessionTimeout) throw new Error('createProcessor: heartbeatInterval must be lower than sessionTimeout');
+  if (partitionsConsumedConcurrently < 1) throw new Error('createProcessor: partitionsConsumedConcurrently must be at least 1');
+
+  const log = logger.child({ component: 'processor', group });
+  const consumer: Consumer = kafka.consumer({ groupId: group, sessionTimeout, heartbeatInterval, maxBytesPerPartition, allowAutoTopicCreation: false });
+  const admin: Admin = kafka.admin();
+  const restorer = createStateRestorer({ kafka, group, topics: topics.map(changelogTopic), logger: log });
+  const tasks = new Map<string, PartitionTask>();
+  const failures = new Map<string, { attempts: number; code: string }>();
+  const resumeTimers = new Set<NodeJS.Timeout>();
+  let joins = 0;
+  let running = false;
+
+  function taskFor(topic: string, partition: number): PartitionTask {
+    const key = keyOf(topic, partition);
+    let task = tasks.get(key);
+    if (!task) {
+      task = createPartitionTask({
+        kafka,
+        admin,
+        encoder,
+        restorer,
+        handler,
+        logger: log,
+        group,
+        topic,
+        partition,
+        transactionalId: `${transactionalIdPrefix}.${topic}.${partition}`,
+        changelogTopic: changelogTopic(topic),
+        deadLetterTopic: deadLetterTopic(topic),
+      });
+      tasks.set(key, task);
+    }
+    return task;
+  }
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joins += 1;
+    const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => keyOf(topic, partition))));
+    for (const [key, task] of tasks) {
+      if (assigned.has(key)) continue;
+      // Gone to another instance: its state goes with it, restored there from the changelog.
+      tasks.delete(key);
+      failures.delete(key);
+      void task.close();
+    }
+    for (const key of assigned) {
+      const task = tasks.get(key);
+      if (!task) continue;
+      if (task.phase === 'fenced' || task.phase === 'failed') {
+        // Assigned again after it stopped: the group says the partition is ours now, start over.
+        tasks.delete(key);
+        void task.close();
+      } else {
+        task.resync();
+      }
+    }
+    for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+      for (const partition of partitions) taskFor(topic, partition);
+    }
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    log.error('consumer crashed', { error: payload.error, restart: payload.restart });
+    if (!payload.restart) running = false;
+  });
+
+  function report(entry: ProcessorBatchReport) {
+    if (processorBatchChannel.hasSubscribers) processorBatchChannel.publish(entry);
+  }
+
+  async function decodeAll({ topic, partition, messages }: EachBatchPayload['batch']): Promise<ProjectionRecord[]> {
+    const records: ProjectionRecord[] = [];
+    for (const message of messages) records.push(await decodeRecord(registry, readers, topic, partition, message));
+    return records;
+  }
+
+  function pauseFor(payload: EachBatchPayload, delay: number) {
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      resumeTimers.delete(timer);
+      resume();
+    }, delay);
+    resumeTimers.add(timer);
+  }
+
+  async function eachBatch(payload: EachBatchPayload) {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { topic, partition } = batch;
+    if (!isRunning() || isStale() || batch.isEmpty()) return;
+    const key = keyOf(topic, partition);
+    const task = taskFor(topic, partition);
+    const attempt = (failures.get(key)?.attempts ?? 0) + 1;
+    const started = performance.now();
+    // Heartbeats keep the membership while the state is restored or a long batch decided.
+    const keepAlive = setInterval(() => heartbeat().catch(() => {}), heartbeatInterval);
+    try {
+      await task.ready;
+      if (task.phase !== 'active') {
+        // Fenced or failed: nothing is decided here until the group assigns the partition again.
+        payload.pause();
+        return;
+      }
+      const records = await decodeAll(batch);
+      // Where the consumer fetched from, markers and aborted records included: a batch that begins
+      // past the state's next offset is a gap, seen and closed, never decided over.
+      const fetchedOffset = (batch as { fetchedOffset?: string }).fetchedOffset ?? batch.firstOffset()!;
+      const nextOffset = String(BigInt(batch.lastOffset()) + 1n);
+      const result = await task.decide(records, { fetchedOffset, nextOffset, attempts: attempt });
+      if (result.kind === 'behind') {
+        log.warn('input ahead of the state; seeking back', { topic, partition, from: fetchedOffset, to: result.seekTo });
+        consumer.seek({ topic, partition, offset: result.seekTo });
+        return;
+      }
+      payload.resolveOffset(batch.lastOffset());
+      if (failures.delete(key)) log.info('partition recovered', { topic, partition, attempts: attempt });
+      if (result.kind === 'decided') {
+        report({ group, topic, partition, decided: result.decided, deadLettered: result.deadLettered, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
+      }
+    } catch (error) {
+      const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_INTERNAL', (error as Error).message, { cause: error, retriable: true });
+      report({ group, topic, partition, decided: 0, deadLettered: 0, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } });
+      if (task.phase !== 'active') {
+        payload.pause();
+        return;
+      }
+      failures.set(key, { attempts: attempt, code: failure.code });
+      const delay = backoffDelay(attempt, retry);
+      log.warn('batch failed; partition paused for retry', { topic, partition, attempt, delayMs: delay, error: failure });
+      // The same records again, in order, against the state as it was before this batch.
+      consumer.seek({ topic, partition, offset: batch.firstOffset()! });
+      pauseFor(payload, delay);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      await Promise.all([consumer.connect(), admin.connect()]);
+      await restorer.start();
+      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+      running = true;
+      await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently, eachBatch }).catch((error: unknown) => {
+        running = false;
+        throw error;
+      });
+      log.info('processor started', { topics });
+    },
+    /** Finishes the batch in progress (its transaction commits or aborts), leaves the group, closes the producers. */
+    async stop() {
+      running = false;
+      for (const timer of resumeTimers) clearTimeout(timer);
+      resumeTimers.clear();
+      await consumer.disconnect().catch((error: unknown) => log.warn('error while leaving the group', { error }));
+      await Promise.all([...tasks.values()].map((task) => task.close()));
+      tasks.clear();
+      await restorer.stop();
+      await admin.disconnect().catch(() => {});
+      log.info('processor stopped');
+    },
+    status(): ProcessorStatus {
+      return {
+        running,
+        joined: joins > 0,
+        joins,
+        partitions: [...tasks.values()].map((task) => {
+          const restored = task.restoreProgress();
+          return {
+            partition: keyOf(task.topic, task.partition),
+            phase: task.phase,
+            ...(task.failure ? { error: `${task.failure.code}: ${task.failure.message}` } : {}),
+            ...(restored ? { restored: { read: restored.read, total: restored.total, ...(restored.durationMs === undefined ? {} : { durationMs: Math.round(restored.durationMs) }) } } : {}),
+          };
+        }),
+        retrying: [...failures].map(([partition, { attempts, code }]) => ({ partition, attempts, code })),
+      };
+    },
+  };
+}
+
+export type Processor = ReturnType<typeof createProcessor>;
