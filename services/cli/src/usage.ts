@@ -70,8 +70,9 @@ With --check nothing is written: exit 1 when the generated files are out of date
 ${locations}`,
   'topics plan': `thalweg topics plan [--allow-destructive <topic>]...
 
-Compares the cluster with topics/*.yaml and the dead letter topics derived from them
-(<topic>.<group>.dlq, one per consumer group) and prints the plan. Changes nothing.
+Compares the cluster with topics/*.yaml and the topics derived from them (<topic>.<group>.dlq,
+one per consumer group; <topic>.<group>.changelog, one per stateful group) and prints the plan.
+Changes nothing.
   + create       a topic that does not exist yet
   ~ update       more partitions, changed configs
   -/+ replace    a topic deleted and re-created (partition decrease), only when named
@@ -93,7 +94,7 @@ their topic is named with --allow-destructive <topic> (repeat the flag per topic
   * cleanup.policy change      changes which records the topic keeps
   * retention decrease         deletes older records
   * an undeclared topic named  is deleted
-Naming a topic covers its dead letter topics too.
+Naming a topic covers its dead letter and changelog topics too.
 
 ${locations}
 

@@ -1,5 +1,5 @@
 import { ThalwegError } from '@thalweg/platform/errors';
-import { applyPlan, formatPlan, loadTopicSpecs, planTopics } from '@thalweg/platform/topics';
+import { applyPlan, formatPlan, loadTopicSpecs, namedTopicOf, planTopics } from '@thalweg/platform/topics';
 import type { CliContext } from '../cli-context.ts';
 import { withAdmin } from './with-admin.ts';
 
@@ -21,7 +21,7 @@ export async function topicsApply(context: CliContext): Promise<number> {
   if (result.acls.length > 0) io.out(`applied: ${result.acls.filter((change) => change.kind === 'grant').length} ACLs granted, ${result.acls.filter((change) => change.kind === 'revoke').length} revoked`);
   if (result.applied.length === 0 && result.acls.length === 0 && result.refused.length === 0) io.out('Nothing to apply.');
   if (result.refused.length > 0) {
-    const topics = [...new Set(result.refused.map((action) => action.deadLetterOf?.topic ?? action.topic))];
+    const topics = [...new Set(result.refused.map(namedTopicOf))];
     const error = new ThalwegError(
       'THALWEG_TOPIC_CHANGE_DESTRUCTIVE',
       `${result.refused.length} destructive change${result.refused.length === 1 ? '' : 's'} refused (${result.refused.map((action) => `${action.kind} ${action.topic}`).join(', ')}); ` +

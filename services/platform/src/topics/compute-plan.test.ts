@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computePlan, effectiveReplication } from './compute-plan.ts';
-import type { DesiredTopic } from './dead-letter-topics.ts';
+import { computePlan, effectiveReplication, isNamed, namedTopicOf } from './compute-plan.ts';
+import type { DesiredTopic } from './derived-topic.ts';
 import type { ClusterState, CurrentConfig, ExistingTopic, PlanAction } from './plan-types.ts';
 
 const wallets = (overrides: Partial<DesiredTopic> = {}): DesiredTopic => ({
@@ -18,6 +18,15 @@ const dlq = (overrides: Partial<DesiredTopic> = {}): DesiredTopic => ({
   replicationFactor: 3,
   configs: { 'cleanup.policy': 'delete', 'retention.ms': '2592000000', 'min.insync.replicas': '2' },
   deadLetterOf: { topic: 'ledger.wallets.v1', group: 'projector-postgres' },
+  ...overrides,
+});
+
+const changelog = (overrides: Partial<DesiredTopic> = {}): DesiredTopic => ({
+  name: 'ledger.wallets.v1.ledger-processor.changelog',
+  partitions: 6,
+  replicationFactor: 3,
+  configs: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2' },
+  changelogOf: { topic: 'ledger.wallets.v1', group: 'ledger-processor' },
   ...overrides,
 });
 
@@ -157,4 +166,48 @@ test('a dead letter topic of a group no longer declared is reported, not deleted
   const plan = computePlan({ desired: [wallets()], state: state(1, [existing('ledger.wallets.v1', 6, 1, configs)], ['ledger.wallets.v1.old-group.dlq']) });
   assert.deepEqual(plan.actions, []);
   assert.ok(plan.notes.some((note) => note.startsWith('ledger.wallets.v1.old-group.dlq: dead letter topic of a consumer group')));
+});
+
+test('a changelog topic is created marked as derived, and only its topic says the replication was capped', () => {
+  const plan = computePlan({ desired: [wallets(), dlq(), changelog()], state: state(1) });
+  const create = plan.actions[2];
+  assert.equal(create?.kind, 'create-topic');
+  if (create?.kind !== 'create-topic') return;
+  assert.deepEqual(create.changelogOf, { topic: 'ledger.wallets.v1', group: 'ledger-processor' });
+  assert.equal(create.deadLetterOf, undefined);
+  assert.deepEqual(create.configs, { 'cleanup.policy': 'compact', 'min.insync.replicas': '1' });
+  assert.equal(plan.notes.length, 1);
+  assert.match(plan.notes[0]!, /^ledger\.wallets\.v1: replication factor 3 capped to 1.*; its dead letter and changelog topics likewise$/);
+  assert.match(computePlan({ desired: [wallets(), changelog()], state: state(1) }).notes[0]!, /; its changelog topics likewise$/);
+});
+
+test('naming a topic also allows the destructive changes of its changelog topics; more partitions there go without a key note', () => {
+  const configs = overrides({ 'cleanup.policy': 'compact', 'min.insync.replicas': '1' });
+  const current = [existing('ledger.wallets.v1.ledger-processor.changelog', 6, 1, configs)];
+  const refused = computePlan({ desired: [changelog({ partitions: 3 })], state: state(1, current) });
+  assert.deepEqual(summary(refused.actions), ['replace-topic ledger.wallets.v1.ledger-processor.changelog (refused)']);
+  const named = computePlan({ desired: [changelog({ partitions: 3 })], state: state(1, current), allowDestructive: ['ledger.wallets.v1'] });
+  assert.deepEqual(summary(named.actions), ['replace-topic ledger.wallets.v1.ledger-processor.changelog (destructive, allowed)']);
+  const more = computePlan({ desired: [changelog({ partitions: 8 })], state: state(1, current) });
+  assert.deepEqual(summary(more.actions), ['add-partitions ledger.wallets.v1.ledger-processor.changelog']);
+  assert.deepEqual(more.notes, []);
+});
+
+test('a changelog topic of a group no longer declared stateful is reported, not deleted', () => {
+  const configs = overrides({ 'cleanup.policy': 'delete', 'retention.ms': '-1', 'min.insync.replicas': '1' });
+  const declared = wallets({ replicationFactor: 1, configs: { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'min.insync.replicas': '1' } });
+  const plan = computePlan({ desired: [declared], state: state(1, [existing('ledger.wallets.v1', 6, 1, configs)], ['ledger.wallets.v1.ledger-processor.changelog']) });
+  assert.deepEqual(plan.actions, []);
+  assert.deepEqual(plan.notes, [
+    'ledger.wallets.v1.ledger-processor.changelog: changelog topic of a stateful consumer group ledger.wallets.v1 no longer declares; delete it with --allow-destructive ledger.wallets.v1.ledger-processor.changelog',
+  ]);
+});
+
+test('a derived topic is named through its source topic or its own name, never another topic', () => {
+  const action = { topic: 'ledger.wallets.v1.ledger-processor.changelog', changelogOf: { topic: 'ledger.wallets.v1', group: 'ledger-processor' } };
+  assert.equal(namedTopicOf(action), 'ledger.wallets.v1');
+  assert.equal(namedTopicOf({ topic: 'ledger.wallets.v1' }), 'ledger.wallets.v1');
+  assert.equal(isNamed(action, ['ledger.wallets.v1']), true);
+  assert.equal(isNamed(action, ['ledger.wallets.v1.ledger-processor.changelog']), true);
+  assert.equal(isNamed(action, ['identity.users.v1']), false);
 });

@@ -1,6 +1,6 @@
 import { computeAclChanges } from './acl-changes.ts';
 import { diffConfigs } from './config-diff.ts';
-import type { DesiredTopic } from './dead-letter-topics.ts';
+import { derivedFrom, type DesiredTopic } from './derived-topic.ts';
 import type { AclChange, ClusterState, ConfigChange, DesiredAcls, ExistingTopic, PlanAction, TopicPlan } from './plan-types.ts';
 import { reassignReplicas } from './replica-assignment.ts';
 
@@ -13,9 +13,21 @@ export interface ComputePlanOptions {
   acls?: DesiredAcls;
 }
 
-/** A destructive action on a topic runs when the topic, or the topic a dead letter topic derives from, is named. */
-export function isNamed(action: Pick<PlanAction, 'topic' | 'deadLetterOf'>, allowDestructive: readonly string[]): boolean {
-  return allowDestructive.includes(action.topic) || (action.deadLetterOf !== undefined && allowDestructive.includes(action.deadLetterOf.topic));
+type ActionTarget = Pick<PlanAction, 'topic' | 'deadLetterOf' | 'changelogOf'>;
+
+/** The topic to name for a destructive action: its own, or the one its dead letter or changelog topic derives from. */
+export function namedTopicOf(action: ActionTarget): string {
+  return derivedFrom(action)?.topic ?? action.topic;
+}
+
+/** A destructive action on a topic runs when the topic, or the topic a dead letter or changelog topic derives from, is named. */
+export function isNamed(action: ActionTarget, allowDestructive: readonly string[]): boolean {
+  return allowDestructive.includes(action.topic) || allowDestructive.includes(namedTopicOf(action));
+}
+
+/** The plan action fields that say which topic an action is about. */
+function targetOf(topic: DesiredTopic): ActionTarget {
+  return { topic: topic.name, ...(topic.deadLetterOf ? { deadLetterOf: topic.deadLetterOf } : {}), ...(topic.changelogOf ? { changelogOf: topic.changelogOf } : {}) };
 }
 
 /** The replication the cluster can hold: RF capped at the broker count, min ISR at max(1, RF-1) when capped. */
@@ -36,7 +48,7 @@ export function effectiveReplication(topic: DesiredTopic, brokerCount: number): 
 
 function planExisting(topic: DesiredTopic, existing: ExistingTopic, state: ClusterState, allow: readonly string[], notes: string[]): PlanAction[] {
   const { replicationFactor, configs } = effectiveReplication(topic, state.brokers.length);
-  const base = { topic: topic.name, ...(topic.deadLetterOf ? { deadLetterOf: topic.deadLetterOf } : {}) };
+  const base = targetOf(topic);
   const named = isNamed(base, allow);
   const actions: PlanAction[] = [];
   const changes = diffConfigs(configs, existing.configs);
@@ -49,7 +61,7 @@ function planExisting(topic: DesiredTopic, existing: ExistingTopic, state: Clust
   } else {
     if (existing.partitions < topic.partitions) {
       actions.push({ ...base, kind: 'add-partitions', destructive: false, allowed: true, from: existing.partitions, to: topic.partitions });
-      if (!topic.deadLetterOf) notes.push(`${topic.name}: adding partitions moves keys to other partitions; per-key order holds only for records written after the change`);
+      if (!derivedFrom(topic)) notes.push(`${topic.name}: adding partitions moves keys to other partitions; per-key order holds only for records written after the change`);
     }
     if (existing.replicationFactor !== replicationFactor) {
       const assignments = reassignReplicas({ assignments: existing.assignments, brokers: state.brokers, replicationFactor });
@@ -64,7 +76,7 @@ function planExisting(topic: DesiredTopic, existing: ExistingTopic, state: Clust
  * Safe config changes go out on their own; destructive ones wait for the topic to be named. The
  * safe set keeps each refused key at its current value, since alterConfigs replaces every override.
  */
-function configActions(base: { topic: string; deadLetterOf?: DesiredTopic['deadLetterOf'] }, changes: ConfigChange[], declared: Record<string, string>, existing: ExistingTopic, named: boolean): PlanAction[] {
+function configActions(base: ActionTarget, changes: ConfigChange[], declared: Record<string, string>, existing: ExistingTopic, named: boolean): PlanAction[] {
   if (changes.length === 0) return [];
   const destructive = changes.filter((change) => change.destructiveReason);
   if (destructive.length === 0 || named) {
@@ -85,6 +97,20 @@ function configActions(base: { topic: string; deadLetterOf?: DesiredTopic['deadL
   return actions;
 }
 
+/** Derived topics left on the cluster when their group goes (or stops being stateful): reported, never deleted unasked. */
+const orphanKinds = [
+  { suffix: 'dlq', what: 'dead letter topic of a consumer group' },
+  { suffix: 'changelog', what: 'changelog topic of a stateful consumer group' },
+];
+
+/** The tail of a capped-replication note: the derived topics of `topic` are capped the same way. */
+function derivedLikewise(desired: DesiredTopic[], topic: string): string {
+  const kinds: string[] = [];
+  if (desired.some((candidate) => candidate.deadLetterOf?.topic === topic)) kinds.push('dead letter');
+  if (desired.some((candidate) => candidate.changelogOf?.topic === topic)) kinds.push('changelog');
+  return kinds.length === 0 ? '' : `; its ${kinds.join(' and ')} topics likewise`;
+}
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -99,13 +125,11 @@ export function computePlan({ desired, state, allowDestructive = [], acls }: Com
   const brokerCount = state.brokers.length;
   for (const topic of desired) {
     const { replicationFactor, configs, note } = effectiveReplication(topic, brokerCount);
-    const hasDeadLetters = desired.some((candidate) => candidate.deadLetterOf?.topic === topic.name);
-    if (note && !topic.deadLetterOf) notes.push(hasDeadLetters ? `${note}; its dead letter topics likewise` : note);
+    if (note && !derivedFrom(topic)) notes.push(`${note}${derivedLikewise(desired, topic.name)}`);
     const existing = state.topics[topic.name];
     if (!existing) {
       actions.push({
-        topic: topic.name,
-        ...(topic.deadLetterOf ? { deadLetterOf: topic.deadLetterOf } : {}),
+        ...targetOf(topic),
         kind: 'create-topic',
         destructive: false,
         allowed: true,
@@ -126,11 +150,13 @@ export function computePlan({ desired, state, allowDestructive = [], acls }: Com
     else if (onCluster.has(name)) actions.push({ topic: name, kind: 'delete-topic', destructive: true, allowed: true });
     else notes.push(`${name}: named to allow destructive changes, but neither declared nor on the cluster`);
   }
-  for (const topic of desired.filter((candidate) => !candidate.deadLetterOf)) {
-    const pattern = new RegExp(`^${escape(topic.name)}\\.[a-z][a-z0-9-]*\\.dlq$`);
-    for (const name of state.topicNames) {
-      if (pattern.test(name) && !declared.has(name) && !allowDestructive.includes(name)) {
-        notes.push(`${name}: dead letter topic of a consumer group ${topic.name} no longer declares; delete it with --allow-destructive ${name}`);
+  for (const topic of desired.filter((candidate) => !derivedFrom(candidate))) {
+    for (const { suffix, what } of orphanKinds) {
+      const pattern = new RegExp(`^${escape(topic.name)}\\.[a-z][a-z0-9-]*\\.${suffix}$`);
+      for (const name of state.topicNames) {
+        if (pattern.test(name) && !declared.has(name) && !allowDestructive.includes(name)) {
+          notes.push(`${name}: ${what} ${topic.name} no longer declares; delete it with --allow-destructive ${name}`);
+        }
       }
     }
   }

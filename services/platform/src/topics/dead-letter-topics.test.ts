@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deadLetterRetentionMs, deadLetterTopicName, deadLetterTopicsFor, desiredTopics, isDeadLetterTopicName } from './dead-letter-topics.ts';
-import { loadTopicSpecs } from './topic-specs.ts';
+import { deadLetterRetentionMs, deadLetterTopicName, deadLetterTopicsFor, isDeadLetterTopicName } from './dead-letter-topics.ts';
 
 test('a dead letter topic is named <topic>.<group>.dlq', () => {
   assert.equal(deadLetterTopicName('ledger.wallets.v1', 'projector-postgres'), 'ledger.wallets.v1.projector-postgres.dlq');
@@ -28,18 +27,4 @@ test('each consumer group gets one, with the partitions and replication of its t
     deadLetterOf: { topic: 'ledger.wallets.v1', group: 'projector-postgres' },
   });
   assert.equal(deadLetterRetentionMs, 30 * 24 * 3600 * 1000);
-});
-
-test('the repository topics derive a dead letter topic per consumer group', () => {
-  assert.deepEqual(
-    desiredTopics(loadTopicSpecs().all()).map((topic) => topic.name),
-    [
-      'identity.users.v1',
-      'identity.users.v1.projector-mongo.dlq',
-      'identity.users.v1.projector-search.dlq',
-      'ledger.wallets.v1',
-      'ledger.wallets.v1.projector-postgres.dlq',
-      'ledger.wallets.v1.projector-search.dlq',
-    ],
-  );
 });

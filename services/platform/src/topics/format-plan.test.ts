@@ -37,3 +37,19 @@ test('actions render Terraform-style and refusals say how to ask for them by nam
   assert.match(text, /^ {2}\* ledger\.wallets\.v1: replication factor 3 capped to 1$/m);
   assert.match(text, /^Plan: 1 to create, 1 to update, 0 to replace, 1 to delete, 1 refused\.$/m);
 });
+
+test('a changelog topic says whose state it holds, and its refusal names the topic it derives from', () => {
+  const changelogOf = { topic: 'ledger.wallets.v1', group: 'ledger-processor' };
+  const text = formatPlan({
+    brokerCount: 1,
+    acls: [],
+    notes: [],
+    actions: [
+      { kind: 'create-topic', topic: 'ledger.wallets.v1.ledger-processor.changelog', changelogOf, destructive: false, allowed: true, partitions: 6, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } },
+      { kind: 'replace-topic', topic: 'ledger.wallets.v1.ledger-processor.changelog', changelogOf, destructive: true, allowed: false, reasons: ['partitions 6 → 3'], partitions: 3, replicationFactor: 1, configs: {} },
+    ],
+  });
+  assert.match(text, /^ {2}\+ create ledger\.wallets\.v1\.ledger-processor\.changelog {2}\(changelog of stateful group ledger-processor on ledger\.wallets\.v1\)\n {6}partitions = 6\n {6}replication\.factor = 1\n {6}cleanup\.policy = compact$/m);
+  assert.match(text, /^ {2}! refused ledger\.wallets\.v1\.ledger-processor\.changelog {2}\(changelog of stateful group ledger-processor on ledger\.wallets\.v1\)$/m);
+  assert.match(text, /^ {6}refused: destructive; run `thalweg topics apply --allow-destructive ledger\.wallets\.v1` to do it$/m);
+});

@@ -1,3 +1,4 @@
+import { namedTopicOf } from './compute-plan.ts';
 import { formatAclChanges } from './format-acl-changes.ts';
 import type { ConfigChange, PlanAction, TopicPlan } from './plan-types.ts';
 
@@ -15,12 +16,13 @@ function changeLine(change: ConfigChange, indent: string): string {
 }
 
 function subject(action: PlanAction): string {
-  return action.deadLetterOf ? `${action.topic}  (dead letters of group ${action.deadLetterOf.group} on ${action.deadLetterOf.topic})` : action.topic;
+  if (action.deadLetterOf) return `${action.topic}  (dead letters of group ${action.deadLetterOf.group} on ${action.deadLetterOf.topic})`;
+  if (action.changelogOf) return `${action.topic}  (changelog of stateful group ${action.changelogOf.group} on ${action.changelogOf.topic})`;
+  return action.topic;
 }
 
 function refusal(action: PlanAction): string {
-  const name = action.deadLetterOf?.topic ?? action.topic;
-  return `      refused: destructive; run \`thalweg topics apply --allow-destructive ${name}\` to do it`;
+  return `      refused: destructive; run \`thalweg topics apply --allow-destructive ${namedTopicOf(action)}\` to do it`;
 }
 
 function describe(action: PlanAction): string[] {

@@ -3,15 +3,12 @@ export type { LoadTopicSpecsOptions, TopicSpecs } from './topic-specs.ts';
 export { parseTopicSpec, topicNamePattern } from './topic-spec.ts';
 export type { ConsumerSpec, TopicSpec } from './topic-spec.ts';
 export { checkTopicConfig, topicConfigRules } from './topic-configs.ts';
-export {
-  deadLetterRetentionMs,
-  deadLetterTopicName,
-  deadLetterTopicsFor,
-  desiredTopics,
-  isDeadLetterTopicName,
-} from './dead-letter-topics.ts';
-export type { DesiredTopic } from './dead-letter-topics.ts';
-export { computePlan, effectiveReplication, isNamed } from './compute-plan.ts';
+export { deadLetterRetentionMs, deadLetterTopicName, deadLetterTopicsFor, isDeadLetterTopicName } from './dead-letter-topics.ts';
+export { changelogTopicName, changelogTopicsFor, isChangelogTopicName } from './changelog-topics.ts';
+export { derivedFrom } from './derived-topic.ts';
+export type { DerivedFrom, DesiredTopic, SourceSpec } from './derived-topic.ts';
+export { desiredTopics } from './desired-topics.ts';
+export { computePlan, effectiveReplication, isNamed, namedTopicOf } from './compute-plan.ts';
 export type { ComputePlanOptions } from './compute-plan.ts';
 export { diffConfigs } from './config-diff.ts';
 export { reassignReplicas } from './replica-assignment.ts';

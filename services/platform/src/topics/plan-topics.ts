@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { readClusterState } from './cluster-state.ts';
 import { computePlan } from './compute-plan.ts';
-import { desiredTopics } from './dead-letter-topics.ts';
+import { desiredTopics } from './desired-topics.ts';
 import { desiredAcls } from './desired-acls.ts';
 import type { TopicPlan } from './plan-types.ts';
 import type { TopicSpec } from './topic-spec.ts';

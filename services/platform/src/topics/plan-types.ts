@@ -1,3 +1,5 @@
+import type { DerivedFrom } from './derived-topic.ts';
+
 /** What `topics plan` found on the cluster and what `topics apply` does about it. */
 
 /** One config of an existing topic as the cluster reports it. */
@@ -73,7 +75,9 @@ export interface ConfigChange {
 interface ActionBase {
   topic: string;
   /** Set when the topic is a derived dead letter topic. */
-  deadLetterOf?: { topic: string; group: string };
+  deadLetterOf?: DerivedFrom;
+  /** Set when the topic is a derived changelog topic. */
+  changelogOf?: DerivedFrom;
   /** Loses data or moves replicas: applied only when the topic is named. */
   destructive: boolean;
   /** Not destructive, or destructive and named by `allowDestructive`. */
@@ -127,6 +131,6 @@ export interface TopicPlan {
   actions: PlanAction[];
   /** ACLs granted and revoked so the cluster's match the specs' producers and consumers. */
   acls: AclChange[];
-  /** Capped replication, orphan dead letter topics, names that matched nothing. */
+  /** Capped replication, orphan dead letter and changelog topics, names that matched nothing. */
   notes: string[];
 }
