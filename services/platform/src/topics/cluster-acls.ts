@@ -1,6 +1,6 @@
 import kafkajs from 'kafkajs';
 import type { AclEntry, Admin } from 'kafkajs';
-import type { AclBinding, AclChange } from './plan-types.ts';
+import type { AclBinding, AclChange, AclResource } from './plan-types.ts';
 
 const { AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
 
@@ -24,9 +24,12 @@ function toEntry(binding: AclBinding): AclEntry {
   } as AclEntry;
 }
 
+const managedTypes: readonly string[] = ['TOPIC', 'GROUP', 'TRANSACTIONAL_ID'] satisfies AclResource['resourceType'][];
+const isManagedType = (name: string): name is AclResource['resourceType'] => managedTypes.includes(name);
+
 /**
- * The cluster's topic and group ACLs, or undefined when the brokers run no authorizer
- * (SECURITY_DISABLED), as a broker without authentication does. KafkaJS negotiates
+ * The cluster's topic, group and transactional id ACLs, or undefined when the brokers run no
+ * authorizer (SECURITY_DISABLED), as a broker without authentication does. KafkaJS negotiates
  * DescribeAcls v1, the lowest version Kafka 4 still serves (KIP-896), which knows PREFIXED.
  */
 export async function readAcls(admin: Admin): Promise<AclBinding[] | undefined> {
@@ -46,7 +49,7 @@ export async function readAcls(admin: Admin): Promise<AclBinding[] | undefined> 
   for (const resource of resources) {
     const resourceType = nameOf(AclResourceTypes, resource.resourceType);
     const patternType = nameOf(ResourcePatternTypes, resource.resourcePatternType);
-    if ((resourceType !== 'TOPIC' && resourceType !== 'GROUP') || (patternType !== 'LITERAL' && patternType !== 'PREFIXED')) continue;
+    if (!isManagedType(resourceType) || (patternType !== 'LITERAL' && patternType !== 'PREFIXED')) continue;
     for (const acl of resource.acls) {
       bindings.push({
         resourceType,

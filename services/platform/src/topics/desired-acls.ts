@@ -1,3 +1,4 @@
+import { changelogTopicName } from './changelog-topics.ts';
 import { deadLetterTopicName } from './dead-letter-topics.ts';
 import type { AclBinding, AclResource, DesiredAcls } from './plan-types.ts';
 import type { TopicSpec } from './topic-spec.ts';
@@ -12,7 +13,10 @@ export const aclBindingKey = (binding: AclBinding) => `${aclResourceKey(binding)
  * - a producer P of topic T: WRITE and DESCRIBE on topic T;
  * - a consumer group G of T: READ and DESCRIBE on T, READ on the groups prefixed G (scaled
  *   instances share G; a rebuild or a second projection runs as G-…), and WRITE, DESCRIBE, READ on
- *   the topics prefixed `T.G`, which hold the dead letter topics of G and of its G-… groups.
+ *   the topics prefixed `T.G`, which hold the dead letter and changelog topics of G and of its
+ *   G-… groups;
+ * - a stateful group G also: WRITE and DESCRIBE on the transactional ids prefixed G, as its
+ *   processor runs transactions as `G.<topic>.<partition>` (and a G-… instance as `G-….…`).
  * `resources` are the resources the specs name: apply revokes other ALLOW ACLs on them, so the
  * specs stay the single truth, and leaves every other resource alone.
  */
@@ -28,11 +32,12 @@ export function desiredAcls(specs: Iterable<TopicSpec>): DesiredAcls {
     }
   };
   const groups = new Set<string>();
+  const stateful = new Set<string>();
   for (const spec of specs) {
     const topic: AclResource = { resourceType: 'TOPIC', patternType: 'LITERAL', resourceName: spec.name };
     resources.set(aclResourceKey(topic), topic);
     for (const producer of spec.producers) add(producer, topic, ['WRITE', 'DESCRIBE']);
-    for (const { group } of spec.consumers) {
+    for (const { group, stateful: isStateful } of spec.consumers) {
       groups.add(group);
       add(group, topic, ['READ', 'DESCRIBE']);
       add(group, { resourceType: 'GROUP', patternType: 'PREFIXED', resourceName: group }, ['READ']);
@@ -42,12 +47,19 @@ export function desiredAcls(specs: Iterable<TopicSpec>): DesiredAcls {
         { resourceType: 'GROUP', patternType: 'LITERAL', resourceName: group },
         { resourceType: 'TOPIC', patternType: 'LITERAL', resourceName: deadLetterTopicName(spec.name, group) },
       ];
+      if (isStateful) {
+        stateful.add(group);
+        add(group, { resourceType: 'TRANSACTIONAL_ID', patternType: 'PREFIXED', resourceName: group }, ['WRITE', 'DESCRIBE']);
+        named.push({ resourceType: 'TOPIC', patternType: 'LITERAL', resourceName: changelogTopicName(spec.name, group) });
+      }
       for (const resource of named) resources.set(aclResourceKey(resource), resource);
     }
   }
   for (const group of groups) {
     for (const other of groups) {
-      if (other !== group && other.startsWith(group)) notes.push(`group ${group}'s prefixed ACLs also cover group ${other} and its dead letter topics; rename one to keep them apart`);
+      if (other === group || !other.startsWith(group)) continue;
+      const transactions = stateful.has(group) ? ' and its transactional ids' : '';
+      notes.push(`group ${group}'s prefixed ACLs also cover group ${other}, its dead letter and changelog topics${transactions}; rename one to keep them apart`);
     }
   }
   const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, value]) => value);

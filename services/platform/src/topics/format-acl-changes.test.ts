@@ -32,3 +32,17 @@ test('ACL grants and revocations are shown with the plan and counted', () => {
   assert.match(text, /^ACLs: 2 to grant, 1 to revoke\.$/m);
   assert.doesNotMatch(text, /^Plan:/m, 'no topic actions, no topic summary');
 });
+
+test('transactional id ACLs read as words', () => {
+  const text = formatPlan({
+    brokerCount: 1,
+    actions: [],
+    notes: [],
+    acls: [
+      { kind: 'grant', binding: binding({ resourceType: 'TRANSACTIONAL_ID', patternType: 'PREFIXED', resourceName: 'ledger-processor', principal: 'User:ledger-processor' }) },
+      { kind: 'revoke', binding: binding({ resourceType: 'TRANSACTIONAL_ID', resourceName: 'ledger-processor.ledger.wallets.v1.0', principal: 'User:intruder' }) },
+    ],
+  });
+  assert.match(text, /^ {2}\+ grant User:ledger-processor WRITE on transactional ids prefixed ledger-processor$/m);
+  assert.match(text, /^ {2}- revoke User:intruder WRITE on transactional id ledger-processor\.ledger\.wallets\.v1\.0 {2}\(no spec asks for it\)$/m);
+});

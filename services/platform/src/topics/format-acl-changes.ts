@@ -1,7 +1,7 @@
 import type { AclBinding, AclChange } from './plan-types.ts';
 
 function resource(binding: AclBinding): string {
-  const kind = binding.resourceType.toLowerCase();
+  const kind = binding.resourceType.toLowerCase().replaceAll('_', ' ');
   return binding.patternType === 'PREFIXED' ? `${kind}s prefixed ${binding.resourceName}` : `${kind} ${binding.resourceName}`;
 }
 

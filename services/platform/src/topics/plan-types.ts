@@ -27,13 +27,13 @@ export interface ClusterState {
   topicNames: string[];
   /** Details of the topics the plan looks at. */
   topics: Record<string, ExistingTopic>;
-  /** The cluster's topic and group ACLs; undefined when the brokers run no authorizer. */
+  /** The cluster's topic, group and transactional id ACLs; undefined when the brokers run no authorizer. */
   acls?: AclBinding[];
 }
 
 /** What an ACL applies to, in Kafka's terms. */
 export interface AclResource {
-  resourceType: 'TOPIC' | 'GROUP';
+  resourceType: 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
   /** PREFIXED matches every name that starts with `resourceName`. */
   patternType: 'LITERAL' | 'PREFIXED';
   resourceName: string;
