@@ -1,8 +1,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import kafkajs from 'kafkajs';
-import { deleteTopicsAtEnd, revokeAclsAtEnd, testAdmin, uniqueName, waitFor } from '../testing/index.ts';
+import kafkajs, { type LogEntry } from 'kafkajs';
+import { createKafka, kafkaErrorType } from '../kafka/index.ts';
+import { deleteTopicsAtEnd, devKafkaSasl, onCleanup, revokeAclsAtEnd, testAdmin, testKafka, testStack, uniqueName, waitFor } from '../testing/index.ts';
 import { applyPlan } from './apply-plan.ts';
+import { changelogTopicName } from './changelog-topics.ts';
 import { applyAclChanges, readAcls } from './cluster-acls.ts';
 import { deadLetterTopicName } from './dead-letter-topics.ts';
 import { aclBindingKey, desiredAcls } from './desired-acls.ts';
@@ -10,7 +12,7 @@ import { formatPlan } from './format-plan.ts';
 import { planTopics } from './plan-topics.ts';
 import { parseTopicSpec } from './topic-spec.ts';
 
-const { ConfigResourceTypes } = kafkajs;
+const { ConfigResourceTypes, logLevel } = kafkajs;
 
 /** An admin client, closed when the test ends after the test's topics that exist are deleted. */
 async function connectedAdmin(t: TestContext, topics: string[]) {
@@ -123,4 +125,57 @@ test('ACLs: apply grants what the spec asks, revokes other ALLOW ACLs on its res
     return replan.acls.length === 0 && replan.actions.length === 0 ? replan : undefined;
   }, { description: 're-plan is empty' });
   assert.match(formatPlan(settled), /No changes/);
+});
+
+test('a stateful group: apply creates its compacted changelog, and its principal runs transactions only under its prefix', async (t) => {
+  // The stack has SCRAM credentials only for the principals of the repository's specs: borrow one.
+  const group = 'projector-postgres';
+  const topic = `${uniqueName('it', '')}.stateful.v1`;
+  const changelog = changelogTopicName(topic, group);
+  const admin = await connectedAdmin(t, [topic, deadLetterTopicName(topic, group), changelog]);
+  const declared = parseTopicSpec(
+    { name: topic, description: 'Stateful apply test.', partitions: 3, replicationFactor: 1, configs: { 'cleanup.policy': 'delete' }, eventTypes: ['thalweg.ledger.WalletOpened'], consumers: [{ group, stateful: true }] },
+    `${topic}.yaml`,
+  );
+  const plan = await planTopics({ admin, specs: [declared] });
+  // Only what this test grants: the group prefix may be the real specs' as well.
+  revokeAclsAtEnd(t, admin, plan.acls.filter((change) => change.kind === 'grant').map((change) => change.binding));
+  await applyPlan({ admin, plan });
+
+  const { topics: [metadata] } = await admin.fetchTopicMetadata({ topics: [changelog] });
+  assert.equal(metadata?.partitions.length, 3, 'the changelog has the partitions of its topic');
+  assert.equal((await topicConfigs(admin, changelog))['cleanup.policy'], 'compact');
+  await waitFor(async () => ((await readAcls(admin)) ?? []).some((acl) => acl.resourceType === 'TRANSACTIONAL_ID' && acl.resourceName === group), { description: 'the transactional id ACL is read back' });
+
+  // One transaction as the processor runs it: a state change to the changelog and the group's offset, together.
+  const offsetsGroup = uniqueName(group);
+  onCleanup(t, () => admin.deleteGroups([offsetsGroup]).catch(() => {}));
+  // sendOffsets does not retry GROUP_COORDINATOR_NOT_AVAILABLE while a fresh coordinator loads.
+  await waitFor(() => admin.fetchOffsets({ groupId: offsetsGroup, topics: [topic] }), { description: 'the group coordinator answers' });
+  const processor = testKafka(uniqueName(group), { sasl: devKafkaSasl(group) });
+  const producer = processor.producer({ transactionalId: `${group}.${topic}.0`, idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 100 } });
+  onCleanup(t, () => producer.disconnect());
+  await producer.connect();
+  const transaction = await producer.transaction();
+  const [written] = await transaction.send({ topic: changelog, acks: -1, messages: [{ key: 'wallet-1', value: '{"balance":10}', partition: 0 }] });
+  assert.equal(written!.errorCode, 0);
+  await transaction.sendOffsets({ consumerGroupId: offsetsGroup, topics: [{ topic, partitions: [{ partition: 0, offset: '1' }] }] });
+  await transaction.commit();
+  const [offsets] = await admin.fetchOffsets({ groupId: offsetsGroup, topics: [topic] });
+  assert.equal(offsets!.partitions.find((entry) => entry.partition === 0)?.offset, '1', 'the transaction committed the offset');
+
+  // KafkaJS reports a refused transaction coordinator lookup as "coordinator not found" and keeps
+  // the broker's reason in its debug log, so the outsider's client records what the broker answered.
+  const answers: string[] = [];
+  const outsider = createKafka({
+    brokers: testStack.brokers,
+    clientId: uniqueName(group),
+    sasl: devKafkaSasl(group),
+    overrides: { logLevel: logLevel.DEBUG, logCreator: () => ({ log }: LogEntry) => void answers.push(kafkaErrorType((log as { error?: unknown }).error) ?? '') },
+  }).producer({ transactionalId: uniqueName('outside-prefix'), idempotent: true, maxInFlightRequests: 1, retry: { retries: 1, initialRetryTime: 100 } });
+  onCleanup(t, () => outsider.disconnect());
+  await outsider.connect();
+  const refused = await outsider.transaction().then(() => undefined, (error: unknown) => error);
+  assert.ok(refused instanceof Error, 'a transactional id outside the prefix cannot begin a transaction');
+  assert.ok([kafkaErrorType(refused), ...answers].includes('TRANSACTIONAL_ID_AUTHORIZATION_FAILED'), `the broker refused the transactional id (${String(refused)})`);
 });
