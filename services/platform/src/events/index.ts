@@ -7,6 +7,7 @@ export { toHeaders, fromHeaders, headerText, headerNames, CONTENT_TYPE_AVRO } fr
 export type { EventMetadata } from './cloud-event-headers.ts';
 export { checkPayload, assertPayload } from './payload-validation.ts';
 export { uuidv7 } from './uuid-v7.ts';
+export { derivedUuid } from './derived-id.ts';
 export { isTraceparent, newTraceparent } from './trace-context.ts';
 export { encodeConsistencyToken, decodeConsistencyToken } from './consistency-token.ts';
 export type { ConsistencyPosition } from './consistency-token.ts';

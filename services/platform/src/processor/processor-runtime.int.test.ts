@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type avro from 'avsc';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { ThalwegError } from '../errors/index.ts';
-import { cachedPartitions, createEventEncoder, createPublisher } from '../events/index.ts';
+import { createPublisher } from '../events/index.ts';
 import { deadLetterHeaders } from '../projection/index.ts';
 import { createSchemaRegistryClient, parseAvroSchema, type SchemaRegistryClient } from '../registry/index.ts';
 import { createTestTopic, onCleanup, readTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor } from '../testing/index.ts';
@@ -43,7 +43,7 @@ async function fixture(t: TestContext, { partitions = 2 } = {}) {
   const output = await createTestTopic(t, admin, { prefix: 'processor-out', partitions });
   const group = uniqueName('processor');
   onCleanup(t, () => admin.deleteGroups([group]).catch(() => {}));
-  const changelog = await createTestTopic(t, admin, { name: `${input}.${group}.changelog`, partitions });
+  const changelog = await createTestTopic(t, admin, { name: `${input}.${group}.changelog`, partitions, configs: { 'cleanup.policy': 'compact' } });
   const deadLetters = await createTestTopic(t, admin, { name: `${input}.${group}.dlq`, partitions });
   await registerTestSchemas(t, input, [{ fullName: 'thalweg.test.Added', schema: schemas['thalweg.test.Added'] }]);
   await registerTestSchemas(t, output, [
@@ -60,8 +60,10 @@ async function fixture(t: TestContext, { partitions = 2 } = {}) {
     const processor = createProcessor({
       kafka,
       registry: usedRegistry,
-      encoder: createEventEncoder({ registry: usedRegistry, schemas: catalog, topics: { topicForEventType: () => ({ name: output }) }, source: '/thalweg/test-processor', partitionsOf: cachedPartitions(admin, 30_000) }),
       handler: totals,
+      schemas: catalog,
+      outputs: { topicForEventType: () => ({ name: output }) },
+      source: '/thalweg/test-processor',
       group,
       topics: [input],
       changelogTopic: () => changelog,

@@ -1,7 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ThalwegError, isThalwegError } from '../errors/index.ts';
-import type { EventEncoder } from '../events/index.ts';
+import { cachedPartitions, createEventEncoder, type SchemaSource, type TopicSource } from '../events/index.ts';
 import { backoffDelay, decodeRecord, type ProjectionRecord, type ReaderSchemas } from '../projection/index.ts';
 import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
@@ -27,9 +27,13 @@ export interface ProcessorBatchReport {
 export interface ProcessorOptions {
   kafka: Kafka;
   registry: SchemaRegistryClient;
-  /** Encodes the events the handler decides (schemas, topics from the specs, `ce_source`). */
-  encoder: EventEncoder;
   handler: ProcessorHandler;
+  /** The schemas of the events the handler decides. */
+  schemas: SchemaSource;
+  /** The topic of each output event type (the topic specs). */
+  outputs: TopicSource;
+  /** `ce_source` of every output, e.g. `/thalweg/ledger-processor`. */
+  source: string;
   /** Consumer group of the inputs. */
   group: string;
   /**
@@ -76,8 +80,10 @@ const keyOf = (topic: string, partition: number) => `${topic}/${partition}`;
 export function createProcessor({
   kafka,
   registry,
-  encoder,
   handler,
+  schemas,
+  outputs,
+  source,
   group,
   transactionalIdPrefix = group,
   topics,
@@ -98,6 +104,7 @@ export function createProcessor({
   const log = logger.child({ component: 'processor', group });
   const consumer: Consumer = kafka.consumer({ groupId: group, sessionTimeout, heartbeatInterval, maxBytesPerPartition, allowAutoTopicCreation: false });
   const admin: Admin = kafka.admin();
+  const encoder = createEventEncoder({ registry, schemas, topics: outputs, source, partitionsOf: cachedPartitions(admin, 30_000) });
   const restorer = createStateRestorer({ kafka, group, topics: topics.map(changelogTopic), logger: log });
   const tasks = new Map<string, PartitionTask>();
   const failures = new Map<string, { attempts: number; code: string }>();

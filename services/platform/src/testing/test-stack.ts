@@ -40,9 +40,14 @@ export async function testAdmin(t: TestContext, kafka: Kafka = testKafka()): Pro
   return admin;
 }
 
-/** Creates a topic of the test's own, deleted when the test ends. */
-export async function createTestTopic(t: TestContext, admin: Admin, { prefix = 'test', partitions = 3, name = uniqueName(prefix) } = {}): Promise<string> {
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }] });
+/** Creates a topic of the test's own (with topic configs, e.g. `cleanup.policy: compact`), deleted when the test ends. */
+export async function createTestTopic(
+  t: TestContext,
+  admin: Admin,
+  { prefix = 'test', partitions = 3, name = uniqueName(prefix), configs = {} }: { prefix?: string; partitions?: number; name?: string; configs?: Record<string, string> } = {},
+): Promise<string> {
+  const configEntries = Object.entries(configs).map(([configName, value]) => ({ name: configName, value }));
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1, configEntries }] });
   onCleanup(t, () => admin.deleteTopics({ topics: [name] }).catch(() => {}));
   return name;
 }

@@ -4,13 +4,18 @@ import { desiredTopics } from './desired-topics.ts';
 import { parseTopicSpec } from './topic-spec.ts';
 import { loadTopicSpecs } from './topic-specs.ts';
 
-test('the repository topics derive a dead letter topic per consumer group', () => {
+test('the repository topics derive a dead letter topic per consumer group and a changelog per stateful one', () => {
   assert.deepEqual(
     desiredTopics(loadTopicSpecs().all()).map((topic) => topic.name),
     [
       'identity.users.v1',
       'identity.users.v1.projector-mongo.dlq',
       'identity.users.v1.projector-search.dlq',
+      'ledger.command-outcomes.v1',
+      'ledger.command-outcomes.v1.command-api.dlq',
+      'ledger.commands.v1',
+      'ledger.commands.v1.ledger-processor.dlq',
+      'ledger.commands.v1.ledger-processor.changelog',
       'ledger.wallets.v1',
       'ledger.wallets.v1.projector-postgres.dlq',
       'ledger.wallets.v1.projector-search.dlq',

@@ -15,11 +15,30 @@ test('the repository declares ledger.wallets.v1 with the contract values', () =>
   assert.equal(wallets.partitions, 6);
   assert.equal(wallets.replicationFactor, 3);
   assert.deepEqual(wallets.configs, { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'min.insync.replicas': '2', 'compression.type': 'producer' });
-  assert.deepEqual(wallets.eventTypes, ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited']);
+  assert.deepEqual(wallets.eventTypes, [
+    'thalweg.ledger.WalletOpened',
+    'thalweg.ledger.FundsCredited',
+    'thalweg.ledger.FundsDebited',
+    'thalweg.ledger.TransferRequested',
+    'thalweg.ledger.TransferSettled',
+    'thalweg.ledger.TransferRejected',
+  ]);
   assert.equal(wallets.compatibility, 'FULL_TRANSITIVE');
-  assert.deepEqual(wallets.producers, ['command-api']);
+  assert.deepEqual(wallets.producers, ['ledger-processor'], 'decided on the log: only the processor writes ledger events');
   assert.deepEqual(wallets.consumers, [{ group: 'projector-postgres' }, { group: 'projector-search' }]);
   assert.equal(specs.topicForEventType('thalweg.ledger.FundsDebited').name, 'ledger.wallets.v1');
+});
+
+test('the repository declares the ledger commands, decided by the stateful ledger-processor, and their outcomes', () => {
+  const specs = loadTopicSpecs();
+  const commands = specs.get('ledger.commands.v1');
+  assert.deepEqual(commands.producers, ['command-api', 'ledger-processor']);
+  assert.deepEqual(commands.consumers.map(({ group, stateful }) => ({ group, stateful })), [{ group: 'ledger-processor', stateful: true }]);
+  assert.equal(specs.topicForEventType('thalweg.ledger.RequestTransfer').name, 'ledger.commands.v1');
+  const outcomes = specs.get('ledger.command-outcomes.v1');
+  assert.deepEqual(outcomes.eventTypes, ['thalweg.ledger.CommandDecided']);
+  assert.deepEqual(outcomes.producers, ['ledger-processor']);
+  assert.deepEqual(outcomes.consumers.map(({ group }) => group), ['command-api']);
 });
 
 test('the repository declares identity.users.v1 for the user events, read by the document and search projectors', () => {

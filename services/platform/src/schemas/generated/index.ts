@@ -4,7 +4,7 @@ import type { IdentityEventPayloads } from './identity.ts';
 import type { LedgerEventPayloads } from './ledger.ts';
 
 export type { IdentityEventPayloads, KycDocument, KycDocumentKind, KycState, KycStatusChanged, NotificationPreferences, Preferences, ProfileUpdated, UserRegistered } from './identity.ts';
-export type { FundsCredited, FundsDebited, LedgerEventPayloads, WalletOpened } from './ledger.ts';
+export type { CommandDecided, CompleteTransfer, CreditFunds, CreditTransfer, DebitFunds, FundsCredited, FundsDebited, LedgerEventPayloads, OpenWallet, Outcome, Position, RejectionReason, RequestTransfer, TransferRejected, TransferRequested, TransferSettled, WalletOpened } from './ledger.ts';
 
 /** The payload type of every event type, by Avro full name. */
 export interface EventPayloads extends IdentityEventPayloads, LedgerEventPayloads {}

@@ -1,0 +1,20 @@
+import { httpSettings, integer, kafkaSettings, logSettings, readConfig, string } from '@thalweg/platform/config';
+
+/** Read once at start-up; a wrong or unknown THALWEG_ variable stops the service with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  return readConfig(
+    {
+      ...httpSettings(4014),
+      ...kafkaSettings,
+      ...logSettings,
+      group: string('THALWEG_CONSUMER_GROUP', {
+        default: 'ledger-processor',
+        description: 'Consumer group id; also names the changelog topics and prefixes the transactional ids. The inputs are the topics whose spec lists ledger-processor',
+      }),
+      concurrency: integer('THALWEG_PARTITIONS_CONCURRENCY', { default: 6, min: 1, max: 64, description: 'Partitions decided in parallel by one instance' }),
+    },
+    env,
+  );
+}
+
+export type LedgerProcessorConfig = ReturnType<typeof loadConfig>;

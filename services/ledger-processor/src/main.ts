@@ -1,0 +1,14 @@
+import { runService } from '@thalweg/platform/lifecycle';
+import { processorServiceOptions, startProcessorService } from '@thalweg/platform/processor';
+import { createLogger } from '@thalweg/platform/telemetry';
+import { loadConfig } from './config.ts';
+import { createLedgerProcessor } from './ledger-processor.ts';
+
+const SERVICE = 'ledger-processor';
+const config = loadConfig();
+const logger = createLogger({ level: config.logLevel, bindings: { service: SERVICE, group: config.group } });
+
+await runService(SERVICE, logger, async () => {
+  const processor = createLedgerProcessor(processorServiceOptions({ service: SERVICE, declaredGroup: SERVICE, settings: config, logger }));
+  return startProcessorService({ service: SERVICE, processor, logger, host: config.host, port: config.port });
+});
