@@ -13,7 +13,11 @@ catalogue := {
 	"wallets:open": {"kind": "write", "roles": {"wallets-writer"}},
 	"wallets:credit": {"kind": "write", "roles": {"wallets-writer"}},
 	"wallets:debit": {"kind": "write", "roles": {"wallets-writer"}},
+	# A transfer's resource is its source wallet (the path's); the destination is in the body.
+	"wallets:transfer": {"kind": "write", "roles": {"wallets-writer"}},
 	"wallets:read": {"kind": "read", "roles": {"wallets-reader", "wallets-writer"}},
+	# The outcome of a command (pending, accepted, rejected), read by whoever may read or write wallets.
+	"commands:read": {"kind": "read", "roles": {"wallets-reader", "wallets-writer"}},
 	"users:register": {"kind": "write", "roles": {"users-writer"}},
 	"users:update-profile": {"kind": "write", "roles": {"users-writer"}},
 	# KYC decisions may later need a role of their own; users-writer for now.

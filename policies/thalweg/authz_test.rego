@@ -10,7 +10,9 @@ grants := {
 	"wallets:open": {"wallets-writer"},
 	"wallets:credit": {"wallets-writer"},
 	"wallets:debit": {"wallets-writer"},
+	"wallets:transfer": {"wallets-writer"},
 	"wallets:read": {"wallets-reader", "wallets-writer"},
+	"commands:read": {"wallets-reader", "wallets-writer"},
 	"users:register": {"users-writer"},
 	"users:update-profile": {"users-writer"},
 	"users:decide-kyc": {"users-writer"},
@@ -23,7 +25,7 @@ grants := {
 	"audit:read": {"auditor"},
 }
 
-writes := {"wallets:open", "wallets:credit", "wallets:debit", "users:register", "users:update-profile", "users:decide-kyc"}
+writes := {"wallets:open", "wallets:credit", "wallets:debit", "wallets:transfer", "users:register", "users:update-profile", "users:decide-kyc"}
 
 operations := {"operate:dead-letters", "operate:replay", "operate:rebuild"}
 
@@ -132,6 +134,28 @@ denied_naming(d, a, granting) if {
 test_missing_role_reason_exact if {
 	decide(request("acme", ["wallets-reader"], "wallets:credit", "acme")).reason == "wallets:credit requires role wallets-writer"
 	decide(request("acme", ["searcher"], "wallets:read", "acme")).reason == "wallets:read requires role wallets-reader or wallets-writer"
+}
+
+# A transfer is asked about its source wallet, the one its path names: only a writer of the
+# tenant that owns it may move money out of it. The destination is in the body, unseen here.
+test_transfer_needs_the_writer_role_on_an_own_source_wallet if {
+	d := decide(request("acme", ["wallets-writer"], "wallets:transfer", "acme"))
+	d.allow
+	d.reason == "wallets:transfer granted by role wallets-writer"
+	decide(request("acme", ["wallets-reader"], "wallets:transfer", "acme")).reason == "wallets:transfer requires role wallets-writer"
+	not decide(request("acme", ["wallets-reader", "searcher", "operator"], "wallets:transfer", "acme")).allow
+	cross_tenant_denial(decide(request("acme", ["wallets-writer"], "wallets:transfer", "globex")))
+	cross_tenant_denial(decide(request("acme", ["wallets-reader"], "wallets:transfer", "globex")))
+}
+
+# A command's outcome is read like a wallet: by its tenant's readers and writers only.
+test_command_outcome_read_by_wallet_readers_and_writers_of_its_tenant if {
+	decide(request("acme", ["wallets-reader"], "commands:read", "acme")).allow
+	decide(request("acme", ["wallets-writer"], "commands:read", "acme")).reason == "commands:read granted by role wallets-writer"
+	decide(request("acme", ["users-reader"], "commands:read", "acme")).reason == "commands:read requires role wallets-reader or wallets-writer"
+	cross_tenant_denial(decide(request("acme", ["wallets-writer"], "commands:read", "globex")))
+	cross_tenant_denial(decide(request("acme", ["searcher"], "commands:read", "globex")))
+	cross_tenant_denial(decide(service(["wallets-writer"], "commands:read", "acme")))
 }
 
 test_no_roles_denies_every_action if {

@@ -10,9 +10,9 @@
 # The token is decoded, not verified: openid-connect runs before opa in APISIX and has
 # already checked its signature, issuer, audience and expiry, and a request without a
 # valid token never reaches this policy. The gateway does not know which tenant owns a
-# wallet, so resource.tenant stays out of the input: here the caller's tenant and roles
-# are checked; the services decide again, with the resource's tenant, and answer 404
-# across tenants.
+# wallet or a command, so resource.tenant stays out of the input: here the caller's tenant
+# and roles are checked; the services decide again, with the resource's tenant, and answer
+# 404 across tenants.
 package thalweg.gateway
 
 import data.thalweg.authz
@@ -25,8 +25,10 @@ endpoints := [
 	{"method": "POST", "path": "/v1/wallets", "action": "wallets:open", "resource": "wallet"},
 	{"method": "POST", "path": "/v1/wallets/{walletId}/credits", "action": "wallets:credit", "resource": "wallet"},
 	{"method": "POST", "path": "/v1/wallets/{walletId}/debits", "action": "wallets:debit", "resource": "wallet"},
+	{"method": "POST", "path": "/v1/wallets/{walletId}/transfers", "action": "wallets:transfer", "resource": "wallet"},
 	{"method": "GET", "path": "/v1/wallets/{walletId}", "action": "wallets:read", "resource": "wallet"},
 	{"method": "GET", "path": "/v1/wallets/{walletId}/entries", "action": "wallets:read", "resource": "wallet"},
+	{"method": "GET", "path": "/v1/commands/{commandId}", "action": "commands:read", "resource": "command"},
 	{"method": "POST", "path": "/v1/users", "action": "users:register", "resource": "user"},
 	{"method": "GET", "path": "/v1/users/{userId}", "action": "users:read", "resource": "user"},
 	{"method": "PATCH", "path": "/v1/users/{userId}/profile", "action": "users:update-profile", "resource": "user"},

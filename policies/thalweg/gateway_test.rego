@@ -32,8 +32,10 @@ requests := [
 	{"method": "POST", "path": "/v1/wallets", "action": "wallets:open"},
 	{"method": "POST", "path": "/v1/wallets/w-1/credits", "action": "wallets:credit"},
 	{"method": "POST", "path": "/v1/wallets/w-1/debits", "action": "wallets:debit"},
+	{"method": "POST", "path": "/v1/wallets/w-1/transfers", "action": "wallets:transfer"},
 	{"method": "GET", "path": "/v1/wallets/w-1", "action": "wallets:read"},
 	{"method": "GET", "path": "/v1/wallets/w-1/entries", "action": "wallets:read"},
+	{"method": "GET", "path": "/v1/commands/c-1", "action": "commands:read"},
 	{"method": "POST", "path": "/v1/users", "action": "users:register"},
 	{"method": "GET", "path": "/v1/users/u-1", "action": "users:read"},
 	{"method": "PATCH", "path": "/v1/users/u-1/profile", "action": "users:update-profile"},
@@ -47,7 +49,9 @@ expected_resource := {
 	"wallets:open": {"type": "wallet"},
 	"wallets:credit": {"type": "wallet", "id": "w-1"},
 	"wallets:debit": {"type": "wallet", "id": "w-1"},
+	"wallets:transfer": {"type": "wallet", "id": "w-1"},
 	"wallets:read": {"type": "wallet", "id": "w-1"},
+	"commands:read": {"type": "command", "id": "c-1"},
 	"users:register": {"type": "user"},
 	"users:read": {"type": "user", "id": "u-1"},
 	"users:update-profile": {"type": "user", "id": "u-1"},
@@ -141,6 +145,24 @@ test_a_denial_is_a_403_problem_with_the_authorization_reason if {
 	}
 }
 
+# A transfer is decided on its source wallet, the one the path names; the destination is in the body.
+test_a_transfer_is_asked_about_its_source_wallet if {
+	i := translate(bearer("POST", "/v1/wallets/w-src/transfers", person("acme", ["wallets-writer"])))
+	i.action == "wallets:transfer"
+	i.resource == {"type": "wallet", "id": "w-src"}
+	decide(bearer("POST", "/v1/wallets/w-src/transfers", person("acme", ["wallets-writer"]))).allow
+	decide(bearer("POST", "/v1/wallets/w-src/transfers", person("acme", ["wallets-reader"]))).reason.detail == "wallets:transfer requires role wallets-writer"
+}
+
+# A command's outcome is a GET, but of a command: its action is commands:read, not wallets:read.
+test_a_command_outcome_is_asked_about_the_command if {
+	i := translate(bearer("GET", "/v1/commands/c-9", person("acme", ["wallets-reader"])))
+	i.action == "commands:read"
+	i.resource == {"type": "command", "id": "c-9"}
+	decide(bearer("GET", "/v1/commands/c-9", person("acme", ["wallets-reader"]))).allow
+	decide(bearer("GET", "/v1/commands/c-9", person("acme", ["searcher"]))).reason.detail == "commands:read requires role wallets-reader or wallets-writer"
+}
+
 service_account(roles) := {"sub": "service-account-command-api", "tenant": "platform", "realm_access": {"roles": roles}, "azp": "command-api"}
 
 test_a_service_account_is_judged_by_its_own_roles_and_tenant if {
@@ -173,6 +195,14 @@ test_paths_and_methods_no_endpoint_serves_are_404 if {
 			["POST", "/v1/users/u-1/profile"],
 			["PATCH", "/v1/users/u-1"],
 			["POST", "/v1/users/u-1/kyc-decisions/extra"],
+			["GET", "/v1/wallets/w-1/transfers"],
+			["POST", "/v1/wallets/w-1/transfers/t-1"],
+			["POST", "/v1/wallets//transfers"],
+			["GET", "/v1/commands"],
+			["GET", "/v1/commands/"],
+			["GET", "/v1/commands/c-1/outcome"],
+			["POST", "/v1/commands/c-1"],
+			["GET", "/v1/command/c-1"],
 		]
 		d := decide(bearer(method, path, person("acme", all_roles)))
 		not not_found(d, method, path)
