@@ -396,6 +396,9 @@ function apisixProblems(config: Doc, routesText: string, routes: Doc, doc: Doc):
     ['GET', '/v1/wallets/w-1', 'query-api'],
     ['POST', '/v1/wallets', 'command-api'],
     ['POST', '/v1/wallets/w-1/credits', 'command-api'],
+    ['POST', '/v1/wallets/w-1/transfers', 'command-api'],
+    // A read, but of a command: its outcome is the command side's.
+    ['GET', '/v1/commands/c-1', 'command-api'],
   ];
   for (const [method, path, service] of expectations) {
     const route = routeTo(method, path);
@@ -479,7 +482,7 @@ describe('compose file', () => {
     const expected = [
       'kafka-1', 'kafka-2', 'kafka-3', 'apicurio', 'kafka-ui', 'postgres', 'mongo', 'redis', 'typesense', 'keycloak', 'opa', 'apisix',
       'prometheus', 'grafana', 'loki', 'tempo', 'otel-collector', 'kafka-exporter', 'postgres-exporter', 'redis-exporter',
-      'init', 'command-api', 'query-api', 'projector-postgres',
+      'init', 'command-api', 'query-api', 'projector-postgres', 'ledger-processor',
     ];
     assert.deepEqual(expected.filter((name) => !(name in services(compose))), []);
   });
@@ -505,6 +508,17 @@ describe('compose file', () => {
     assert.deepEqual([...envExample.keys()].filter((name) => !used.has(name)), [], 'listed in .env.example, unused');
   });
 
+  it('runs the ledger processor on Kafka and the registry alone, and makes nothing wait for it', () => {
+    const processor = services(compose)['ledger-processor']!;
+    assert.deepEqual(Object.keys(processor.environment).filter((key) => key.startsWith('THALWEG_')).sort(), [
+      'THALWEG_HOST', 'THALWEG_KAFKA_BROKERS', 'THALWEG_LOG_LEVEL', 'THALWEG_PORT', 'THALWEG_REGISTRY_URL',
+    ]);
+    for (const broker of brokerNames(compose)) assert.equal(dependencies(processor)[broker]?.condition, 'service_healthy', broker);
+    assert.equal(dependencies(processor).apicurio?.condition, 'service_healthy');
+    // Like the projectors: the APIs serve while it is down, their commands pending on the log.
+    assert.deepEqual(Object.entries(services(compose)).filter(([, service]) => 'ledger-processor' in dependencies(service)).map(([name]) => name), []);
+  });
+
   it('has a realm-import directory for Keycloak', () => {
     assert.ok(existsSync(join(composeDir, 'config/keycloak/realm-import/README.md')));
   });
@@ -518,7 +532,7 @@ describe('compose file', () => {
   });
 
   it('waits for the init job before starting the services that use topics and schemas', () => {
-    for (const name of ['command-api', 'query-api', 'projector-postgres']) {
+    for (const name of ['command-api', 'query-api', 'projector-postgres', 'ledger-processor']) {
       assert.equal(dependencies(services(compose)[name]!).init?.condition, 'service_completed_successfully', name);
     }
     const init = services(compose).init!;
@@ -555,7 +569,7 @@ describe('schema registry and Kafka UI', () => {
 });
 
 describe('gateway', () => {
-  it('is declarative and routes wallet reads to query-api, wallet commands to command-api', () => {
+  it('is declarative and routes wallet reads to query-api, wallet commands and command outcomes to command-api', () => {
     assert.deepEqual(apisixProblems(apisixConfig, apisixRoutesText, apisixRoutes, compose), []);
   });
 });
