@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeConsistencyToken, encodeConsistencyToken } from './consistency-token.ts';
+import { decodeConsistencyToken, encodeCommandToken, encodeConsistencyToken, encodeReadToken } from './consistency-token.ts';
 import { fromHeaders, toHeaders, type EventMetadata } from './cloud-event-headers.ts';
 import { isTraceparent, newTraceparent } from './trace-context.ts';
 import { uuidv7 } from './uuid-v7.ts';
@@ -48,10 +48,18 @@ test('traceparent validation', () => {
 
 test('consistency tokens round-trip and reject tampering', () => {
   const position = { topic: 'ledger.wallets.v1', partition: 3, offset: '12345' };
-  assert.deepEqual(decodeConsistencyToken(encodeConsistencyToken(position)), position);
+  assert.deepEqual(decodeConsistencyToken(encodeConsistencyToken(position)), { positions: [position] });
   const largest = { topic: 't', partition: 2_147_483_647, offset: '9223372036854775807' };
-  assert.deepEqual(decodeConsistencyToken(encodeConsistencyToken(largest)), largest);
-  for (const bad of ['', 'ct1.', 'ct1.!!!', 'ct2.' + Buffer.from('[]').toString('base64url'), 'ct1.' + Buffer.from('["t",-1,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1,"x"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1e21,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",2147483648,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1,"9223372036854775808"]').toString('base64url')]) {
+  assert.deepEqual(decodeConsistencyToken(encodeConsistencyToken(largest)), { positions: [largest] });
+  for (const bad of ['', 'ct1.', 'ct1.!!!', 'ct2.' + Buffer.from('[]').toString('base64url'), 'ct1.' + Buffer.from('["t",-1,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1,"x"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1e21,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",2147483648,"1"]').toString('base64url'), 'ct1.' + Buffer.from('["t",1,"9223372036854775808"]').toString('base64url'), 'ct2.' + Buffer.from('{"p":[]}').toString('base64url'), 'ct2.' + Buffer.from('{"p":[["t",1,"1"]],"c":"not-a-uuid"}').toString('base64url'), 'ct2.' + Buffer.from('{"p":[["t",1,"1"]],"x":1}').toString('base64url'), 'ct2.' + Buffer.from(JSON.stringify({ p: Array.from({ length: 17 }, () => ['t', 1, '1']) })).toString('base64url')]) {
     assert.throws(() => decodeConsistencyToken(bad), (error: Error & { code?: string }) => error.code === 'THALWEG_CONSISTENCY_TOKEN_INVALID', bad);
   }
+});
+
+test('a read token names every position; a command token names the command and where it sits', () => {
+  const positions = [{ topic: 'ledger.wallets.v1', partition: 0, offset: '4' }, { topic: 'ledger.wallets.v1', partition: 5, offset: '9' }];
+  assert.deepEqual(decodeConsistencyToken(encodeReadToken(positions)), { positions });
+  assert.match(encodeReadToken(positions.slice(0, 1)), /^ct1\./, 'one position keeps the first form');
+  const commandId = '0190f5a4-1c2b-7def-8abc-0123456789ab';
+  assert.deepEqual(decodeConsistencyToken(encodeCommandToken(commandId, positions[0]!)), { positions: positions.slice(0, 1), commandId });
 });

@@ -9,5 +9,5 @@ export { checkPayload, assertPayload } from './payload-validation.ts';
 export { uuidv7 } from './uuid-v7.ts';
 export { derivedUuid } from './derived-id.ts';
 export { isTraceparent, newTraceparent } from './trace-context.ts';
-export { encodeConsistencyToken, decodeConsistencyToken } from './consistency-token.ts';
-export type { ConsistencyPosition } from './consistency-token.ts';
+export { decodeConsistencyToken, encodeCommandToken, encodeConsistencyToken, encodeReadToken } from './consistency-token.ts';
+export type { ConsistencyPosition, ConsistencyTarget } from './consistency-token.ts';

@@ -30,7 +30,9 @@ export function toProblem(error: ThalwegError, instance?: string): ProblemDocume
   };
   if (instance) problem.instance = instance;
   if (error.fields.length > 0) problem.errors = error.fields;
-  return problem;
+  // Members of the problem's own kind (RFC 9457 extensions), e.g. the command a rejection is about.
+  const extensions = error.details.problem as Record<string, unknown> | undefined;
+  return extensions ? { ...extensions, ...problem } : problem;
 }
 
 export function sendProblem(response: Response, error: ThalwegError, request?: Request): void {
