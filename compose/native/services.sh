@@ -6,7 +6,7 @@
 #   services.sh status    service, pid, port, state, log
 #
 # Ports: command-api 4001, query-api 4002, search-api 4003; projector-postgres 4011,
-# projector-search 4012 and projector-mongo 4013 (health and readiness only);
+# projector-search 4012, projector-mongo 4013 and ledger-processor 4014 (health and readiness only);
 # THALWEG_PORT_OFFSET applies as for the stack.
 set -euo pipefail
 
@@ -15,7 +15,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 # shellcheck source=components/kafka.sh
 source "$NATIVE_DIR/components/kafka.sh"   # kafka_service_principals, kafka_dev_password
 
-SERVICES=(projector-postgres projector-mongo projector-search command-api query-api search-api)
+SERVICES=(ledger-processor projector-postgres projector-mongo projector-search command-api query-api search-api)
 
 service_port() {
   case "$1" in
@@ -25,6 +25,7 @@ service_port() {
     projector-postgres) port 4011 ;;
     projector-search) port 4012 ;;
     projector-mongo) port 4013 ;;
+    ledger-processor) port 4014 ;;
   esac
 }
 
@@ -90,9 +91,10 @@ cmd_up() {
     wait_for_http "$service" "$url" 90
   done
   printf '\nThalweg services:\n'
-  printf '  %-20s http://127.0.0.1:%s  (POST /v1/wallets, /credits, /debits; POST /v1/users, PATCH /profile, POST /kyc-decisions)\n' command-api "$(service_port command-api)"
+  printf '  %-20s http://127.0.0.1:%s  (POST /v1/wallets, /credits, /debits, /transfers; GET /v1/commands/{id}; POST /v1/users, PATCH /profile, POST /kyc-decisions)\n' command-api "$(service_port command-api)"
   printf '  %-20s http://127.0.0.1:%s  (GET /v1/wallets/{id}, /entries; GET /v1/users/{id})\n' query-api "$(service_port query-api)"
   printf '  %-20s http://127.0.0.1:%s  (GET /v1/search/users, /v1/search/entries)\n' search-api "$(service_port search-api)"
+  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz: ready once its state is restored)\n' ledger-processor "$(service_port ledger-processor)"
   printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-postgres "$(service_port projector-postgres)"
   printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-mongo "$(service_port projector-mongo)"
   printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-search "$(service_port projector-search)"

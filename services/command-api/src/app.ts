@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
+import type { CommandOutcomes } from '@thalweg/platform/commands';
 import type { Publisher } from '@thalweg/platform/events';
-import { createApiSecurity, createIdempotency, createServiceApp, type ApiSecuritySettings } from '@thalweg/platform/http';
+import { createApiSecurity, createIdempotency, createServiceApp, type ApiSecuritySettings, type ReadinessCheck } from '@thalweg/platform/http';
 import type { Logger } from '@thalweg/platform/telemetry';
+import { commandRoutes } from './command-routes.ts';
+import { ledgerCommands } from './ledger-answer.ts';
 import { commandApiOpenapi } from './openapi.ts';
 import { createUserDirectory } from './user-directory.ts';
 import { userRoutes } from './user-routes.ts';
@@ -11,19 +14,26 @@ import { walletRoutes } from './wallet-routes.ts';
 export interface CommandApiDependencies {
   publisher: Publisher;
   redis: Redis;
+  /** Each command's status, recorded from the outcomes the ledger processor writes. */
+  outcomes: CommandOutcomes;
   logger: Logger;
   security: ApiSecuritySettings;
   idempotencyTtl?: number; // s
+  /** The longest `Prefer: wait` honoured. */
+  waitMax?: number; // s
+  /** More readiness checks (the outcome recorder's consumer). */
+  readiness?: ReadinessCheck[];
   clock?: () => Date;
 }
 
 /** The command API as an express app; main.ts wires it to real clients, tests too. */
-export function createCommandApi({ publisher, redis, logger, security, idempotencyTtl, clock }: CommandApiDependencies) {
+export function createCommandApi({ publisher, redis, outcomes, logger, security, idempotencyTtl, waitMax = 30, readiness = [], clock }: CommandApiDependencies) {
   const { guards, access } = createApiSecurity({ service: 'command-api', settings: security, redis, logger });
   const idempotency = createIdempotency({ redis, ...(idempotencyTtl ? { ttlSeconds: idempotencyTtl } : {}) });
-  const common = { publisher, access, idempotency, ...(clock ? { clock } : {}) };
-  const wallets = walletRoutes({ ...common, directory: createWalletDirectory(redis) });
-  const users = userRoutes({ ...common, directory: createUserDirectory(redis) });
+  const answer = ledgerCommands({ publisher, outcomes, idempotency, waitMax });
+  const wallets = walletRoutes({ answer, access, directory: createWalletDirectory(redis), ...(clock ? { clock } : {}) });
+  const commands = commandRoutes({ outcomes, access, waitMax });
+  const users = userRoutes({ publisher, access, idempotency, directory: createUserDirectory(redis), ...(clock ? { clock } : {}) });
   return createServiceApp({
     name: 'command-api',
     logger,
@@ -31,6 +41,7 @@ export function createCommandApi({ publisher, redis, logger, security, idempoten
     guards,
     routes: (router) => {
       wallets(router);
+      commands(router);
       users(router);
     },
     readiness: [
@@ -41,6 +52,7 @@ export function createCommandApi({ publisher, redis, logger, security, idempoten
           await redis.ping();
         },
       },
+      ...readiness,
     ],
   });
 }

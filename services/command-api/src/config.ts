@@ -10,7 +10,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ...securitySettings,
       ...rateLimitSettings,
       ...logSettings,
-      idempotencyTtl: integer('THALWEG_IDEMPOTENCY_TTL_SECONDS', { default: 86_400, min: 60, description: 'How long an Idempotency-Key answer is kept (s)' }),
+      idempotencyTtl: integer('THALWEG_IDEMPOTENCY_TTL_SECONDS', { default: 86_400, min: 60, description: "How long an Idempotency-Key answer, and a command's status, is kept (s)" }),
+      waitMax: integer('THALWEG_COMMAND_WAIT_MAX_SECONDS', { default: 30, min: 1, max: 300, description: 'The longest Prefer: wait=N a command or GET /v1/commands/{id} honours (s)' }),
     },
     env,
   );

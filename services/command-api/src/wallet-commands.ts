@@ -1,54 +1,73 @@
-import { validationError } from '@thalweg/platform/errors';
 import type { DomainEvent } from '@thalweg/platform/events';
-import type { FundsCredited, FundsDebited, WalletOpened } from '@thalweg/platform/schemas';
+import type { CreditFunds, DebitFunds, OpenWallet, RequestTransfer } from '@thalweg/platform/schemas';
 import type { WalletRecord } from './wallet-directory.ts';
 
-/** Pure decisions: a validated command and what is known become the event to publish. */
+/** Pure builders: a validated request and what is known become the ledger command to publish. */
 
-export interface OpenWallet {
+export interface OpenWalletRequest {
   walletId?: string;
   ownerId: string;
   currency: string;
 }
 
-export interface MoveFunds {
+export interface MovementRequest {
   amountMinor: number;
   currency?: string;
   reference: string;
 }
 
-/** `newId` is the wallet's id unless the command names one (commandId). */
-export function decideOpenWallet(command: OpenWallet, tenant: string, now: Date, newId: string): DomainEvent<WalletOpened> {
-  const walletId = command.walletId ?? newId;
+export interface TransferRequest extends MovementRequest {
+  destinationWalletId: string;
+}
+
+/** The wallet's id is the command's unless the request names one. */
+export function openWalletCommand(request: OpenWalletRequest, tenant: string, now: Date, commandId: string): DomainEvent<OpenWallet> {
+  const walletId = request.walletId ?? commandId;
   return {
-    type: 'thalweg.ledger.WalletOpened',
+    type: 'thalweg.ledger.OpenWallet',
     subject: walletId,
     tenant,
-    data: { walletId, ownerId: command.ownerId, tenantId: tenant, currency: command.currency, openedAt: now },
+    data: { commandId, walletId, ownerId: request.ownerId, tenantId: tenant, currency: request.currency, requestedAt: now },
   };
 }
 
-export function decideMovement(
-  direction: 'credit' | 'debit',
-  command: MoveFunds,
-  wallet: WalletRecord,
-  now: Date,
-  entryId: string,
-): DomainEvent<FundsCredited> | DomainEvent<FundsDebited> {
-  // The wallet's tenant, not the caller's: a platform service account moves funds in any tenant.
-  const { tenant } = wallet;
-  if (command.currency !== undefined && command.currency !== wallet.currency) {
-    throw validationError([{ field: 'body.currency', message: `must be the wallet's currency ${wallet.currency}` }]);
-  }
-  const common = {
+/**
+ * A credit or debit in the wallet's tenant, not the caller's: a platform service account moves
+ * funds in any tenant. The currency, when given, is the one the caller expects: the ledger
+ * processor refuses another. The entry takes the command's id.
+ */
+export function movementCommand(direction: 'credit' | 'debit', request: MovementRequest, wallet: WalletRecord, now: Date, commandId: string): DomainEvent<CreditFunds> | DomainEvent<DebitFunds> {
+  const data = {
+    commandId,
     walletId: wallet.walletId,
-    entryId,
-    tenantId: tenant,
-    amountMinor: command.amountMinor,
-    currency: wallet.currency,
-    reference: command.reference,
+    entryId: commandId,
+    tenantId: wallet.tenant,
+    amountMinor: request.amountMinor,
+    currency: request.currency ?? null,
+    reference: request.reference,
+    requestedAt: now,
   };
   return direction === 'credit'
-    ? { type: 'thalweg.ledger.FundsCredited', subject: wallet.walletId, tenant, data: { ...common, creditedAt: now } }
-    : { type: 'thalweg.ledger.FundsDebited', subject: wallet.walletId, tenant, data: { ...common, debitedAt: now } };
+    ? { type: 'thalweg.ledger.CreditFunds', subject: wallet.walletId, tenant: wallet.tenant, data }
+    : { type: 'thalweg.ledger.DebitFunds', subject: wallet.walletId, tenant: wallet.tenant, data };
+}
+
+/** A transfer from the source wallet, keyed by it; the transfer takes the command's id. */
+export function transferCommand(request: TransferRequest, source: WalletRecord, now: Date, commandId: string): DomainEvent<RequestTransfer> {
+  return {
+    type: 'thalweg.ledger.RequestTransfer',
+    subject: source.walletId,
+    tenant: source.tenant,
+    data: {
+      commandId,
+      transferId: commandId,
+      sourceWalletId: source.walletId,
+      destinationWalletId: request.destinationWalletId,
+      tenantId: source.tenant,
+      amountMinor: request.amountMinor,
+      currency: request.currency ?? null,
+      reference: request.reference,
+      requestedAt: now,
+    },
+  };
 }

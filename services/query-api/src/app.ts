@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
+import { createCommandOutcomes } from '@thalweg/platform/commands';
 import { createApiSecurity, createServiceApp, type ApiSecuritySettings } from '@thalweg/platform/http';
 import { createMongoPosition, createPostgresPosition } from '@thalweg/platform/projection';
 import { loadTopicSpecs } from '@thalweg/platform/topics';
@@ -30,14 +31,17 @@ export function createQueryApi({ pool, db, redis, logger, security, ledgerGroup,
   const { guards, access } = createApiSecurity({ service: 'query-api', settings: security, redis, logger });
   // What each projection reads, by the service the topic specs name (its group may differ).
   const specs = loadTopicSpecs();
+  const outcomes = createCommandOutcomes({ redis });
   const wallets = walletRoutes({
     reads: createWalletReads(pool),
     access,
-    position: createPostgresPosition({ pool, group: ledgerGroup }),
-    topics: specs.consumedBy('projector-postgres'),
-    consistencyTimeout,
+    consistency: { position: createPostgresPosition({ pool, group: ledgerGroup }), topics: specs.consumedBy('projector-postgres'), timeout: consistencyTimeout, outcomes },
   });
-  const users = userRoutes({ reads: createUserReads(db), access, position: createMongoPosition({ db, group: userGroup }), topics: specs.consumedBy('projector-mongo'), consistencyTimeout });
+  const users = userRoutes({
+    reads: createUserReads(db),
+    access,
+    consistency: { position: createMongoPosition({ db, group: userGroup }), topics: specs.consumedBy('projector-mongo'), timeout: consistencyTimeout, outcomes },
+  });
   return createServiceApp({
     name: 'query-api',
     logger,

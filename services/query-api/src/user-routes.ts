@@ -2,23 +2,20 @@ import type { Router } from 'express';
 import type { AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
 import { parseFields } from '@thalweg/platform/http';
-import { readConsistency, type PositionWaiter } from './read-consistency.ts';
+import { readConsistency, type ReadConsistencyOptions } from './read-consistency.ts';
 import type { UserReads } from './user-reads.ts';
 
 export interface UserRouteDependencies {
   reads: UserReads;
   access: AccessControl;
-  /** The user projection's position, for consistency tokens of identity events. */
-  position: PositionWaiter;
-  /** The topics the user projection reads: the only ones its consistency tokens can name. */
-  topics: string[];
-  consistencyTimeout: number; // ms
+  /** Consistency tokens against the user projection's position. */
+  consistency: ReadConsistencyOptions;
 }
 
 const userIdRule = { userId: { type: 'uuid' } } as const;
 
-export function userRoutes({ reads, access, position, topics, consistencyTimeout }: UserRouteDependencies) {
-  const awaitConsistency = readConsistency(position, consistencyTimeout, topics);
+export function userRoutes({ reads, access, consistency }: UserRouteDependencies) {
+  const awaitConsistency = readConsistency(consistency);
   return (router: Router) => {
     router.get('/users/:userId', async (request, response) => {
       const { userId } = parseFields(request.params, userIdRule, 'path');

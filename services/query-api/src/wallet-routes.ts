@@ -2,16 +2,14 @@ import type { Request, Router } from 'express';
 import type { AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
 import { parseFields } from '@thalweg/platform/http';
-import { readConsistency, type PositionWaiter } from './read-consistency.ts';
+import { readConsistency, type ReadConsistencyOptions } from './read-consistency.ts';
 import type { WalletReads } from './wallet-reads.ts';
 
 export interface WalletRouteDependencies {
   reads: WalletReads;
   access: AccessControl;
-  position: PositionWaiter;
-  /** The topics the ledger projection reads: the only ones its consistency tokens can name. */
-  topics: string[];
-  consistencyTimeout: number; // ms
+  /** Consistency tokens against the ledger projection's position. */
+  consistency: ReadConsistencyOptions;
 }
 
 const walletIdRule = { walletId: { type: 'uuid' } } as const;
@@ -20,8 +18,8 @@ const pageRules = {
   cursor: { type: 'string', required: false, maxLength: 200 },
 } as const;
 
-export function walletRoutes({ reads, access, position, topics, consistencyTimeout }: WalletRouteDependencies) {
-  const awaitConsistency = readConsistency(position, consistencyTimeout, topics);
+export function walletRoutes({ reads, access, consistency }: WalletRouteDependencies) {
+  const awaitConsistency = readConsistency(consistency);
 
   /**
    * The wallet, once the policy allows reading it. A missing wallet is put to the policy with no

@@ -1,0 +1,69 @@
+import type { Request, Response } from 'express';
+import { rejectionError, type CommandOutcomes, type CommandStatus } from '@thalweg/platform/commands';
+import { ThalwegError } from '@thalweg/platform/errors';
+import { encodeCommandToken, encodeReadToken, type ConsistencyPosition, type DomainEvent, type Publisher } from '@thalweg/platform/events';
+import type { Idempotency } from '@thalweg/platform/http';
+import { runCommand, sendAnswer } from './command-answer.ts';
+import { preferredWait } from './prefer-wait.ts';
+
+export interface LedgerAnswerDependencies {
+  publisher: Publisher;
+  outcomes: CommandOutcomes;
+  idempotency: Idempotency;
+  /** The longest `Prefer: wait` honoured. */
+  waitMax: number; // s
+}
+
+/** Puts a command on the log and records it as pending; answers where it sits. */
+export type Submit = (command: DomainEvent) => Promise<ConsistencyPosition>;
+
+/** What a decided command's answer holds, beside what the route adds (walletId, entryId, …). */
+export function decidedBody(status: CommandStatus): { commandId: string; status: CommandStatus['status']; positions: ConsistencyPosition[]; consistencyToken?: string } {
+  const positions = status.positions ?? [];
+  return { commandId: status.commandId, status: status.status, positions, ...(positions.length > 0 ? { consistencyToken: encodeReadToken(positions) } : {}) };
+}
+
+/**
+ * A ledger command: run once per Idempotency-Key, put on ledger.commands.v1, and answered 202
+ * with the command's id and a token for its outcome. With `Prefer: wait=N` the answer waits up to
+ * N seconds for the ledger processor's decision: 201 (a creation, with its Location) or 200 with
+ * where the events landed and a read token, 422 problem+json naming the reason of a rejection,
+ * or still 202 when the bound passes. A retry with the same key waits on the same command.
+ */
+export function ledgerCommands({ publisher, outcomes, idempotency, waitMax }: LedgerAnswerDependencies) {
+  return async function answer(
+    { request, response }: { request: Request; response: Response },
+    operation: string,
+    command: (commandId: string, submit: Submit) => Promise<Record<string, unknown>>,
+    created?: (body: Record<string, unknown>) => string,
+  ): Promise<void> {
+    const answer = await runCommand({ request, idempotency }, operation, async (commandId) => {
+      let position: ConsistencyPosition | undefined;
+      const submit: Submit = async (event) => {
+        const result = await publisher.publish(event);
+        position = { topic: result.topic, partition: result.partition, offset: result.offset };
+        await outcomes.recordPending({ commandId, commandType: event.type, tenant: event.tenant, walletId: event.subject, command: position });
+        return position;
+      };
+      const extra = await command(commandId, submit);
+      if (!position) throw new ThalwegError('THALWEG_INTERNAL', `${operation}: the command was never submitted`);
+      return { status: 202, body: { commandId, ...extra, status: 'pending', consistencyToken: encodeCommandToken(commandId, position), position } };
+    });
+    const body = answer.body as Record<string, unknown> & { commandId: string };
+    const wait = preferredWait(request.header('prefer'), waitMax);
+    if (wait > 0) {
+      response.setHeader('Preference-Applied', `wait=${wait}`);
+      const status = await outcomes.waitForDecision(body.commandId, wait * 1_000);
+      if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+      if (status?.status === 'rejected') throw rejectionError(status);
+      if (status?.status === 'accepted') {
+        const { position: _command, consistencyToken: _pending, ...rest } = body;
+        const decided = { ...rest, ...decidedBody(status) };
+        return sendAnswer(response, { status: created ? 201 : 200, body: decided, replayed: answer.replayed, ...(created ? { location: created(decided) } : {}) });
+      }
+    }
+    sendAnswer(response, { ...answer, location: `/v1/commands/${body.commandId}` });
+  };
+}
+
+export type LedgerCommandAnswer = ReturnType<typeof ledgerCommands>;
