@@ -26,18 +26,31 @@ test('WalletOpened inserts the wallet once, and a second opening is rejected', (
 });
 
 test('a credit raises the balance within tenant and currency and records its source position', () => {
-  const [operation] = ledgerProjection(event('thalweg.ledger.FundsCredited', { ...movement, creditedAt: at }));
+  const [operation] = ledgerProjection(event('thalweg.ledger.FundsCredited', { ...movement, creditedAt: at, transferId: null }));
   assert.match(operation!.text, /balance_minor = balance_minor \+ \$4/);
   assert.match(operation!.text, /tenant_id = \$3 AND currency = \$5/);
   assert.doesNotMatch(operation!.text, /balance_minor >= \$4/);
-  assert.deepEqual(operation!.values!.slice(-3), ['ledger.wallets.v1', 1, '7']);
+  assert.deepEqual(operation!.values!.slice(-4), ['ledger.wallets.v1', 1, '7', null]);
 });
 
-test('a debit lowers the balance only when funds suffice, else the event is rejected', () => {
-  const [operation] = ledgerProjection(event('thalweg.ledger.FundsDebited', { ...movement, debitedAt: at }));
+test('a debit lowers the balance: the processor decided that funds suffice', () => {
+  const [operation] = ledgerProjection(event('thalweg.ledger.FundsDebited', { ...movement, debitedAt: at, transferId: null }));
   assert.match(operation!.text, /balance_minor = balance_minor - \$4/);
-  assert.match(operation!.text, /AND balance_minor >= \$4/);
-  assert.match(operation!.expect!.otherwise, /insufficient/);
+  assert.doesNotMatch(operation!.text, /balance_minor >= \$4/);
+  assert.match(operation!.expect!.otherwise, /unknown or in another currency/);
+});
+
+test("a transfer's entries carry its id, and its row goes from requested to settled or rejected once", () => {
+  const [credit] = ledgerProjection(event('thalweg.ledger.FundsCredited', { ...movement, creditedAt: at, transferId: 't-1' }));
+  assert.equal(credit!.values!.at(-1), 't-1');
+  const transfer = { transferId: 't-1', tenantId: 'acme', sourceWalletId: 'w', destinationWalletId: 'v', amountMinor: 5, currency: 'EUR' };
+  const [requested] = ledgerProjection(event('thalweg.ledger.TransferRequested', { ...transfer, reference: 'r', requestedAt: at }));
+  assert.match(requested!.text, /INSERT INTO transfers .* ON CONFLICT \(transfer_id\) DO NOTHING/s);
+  const [settled] = ledgerProjection(event('thalweg.ledger.TransferSettled', { ...transfer, settledAt: at }));
+  assert.deepEqual(settled!.values, ['t-1', 'settled', null, at]);
+  assert.match(settled!.text, /AND status = 'requested'/);
+  const [rejected] = ledgerProjection(event('thalweg.ledger.TransferRejected', { ...transfer, reason: 'THALWEG_WALLET_UNKNOWN', detail: 'd', rejectedAt: at }));
+  assert.deepEqual(rejected!.values, ['t-1', 'rejected', 'THALWEG_WALLET_UNKNOWN', at]);
 });
 
 test('an event type the ledger does not know is rejected', () => {

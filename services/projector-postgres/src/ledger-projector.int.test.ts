@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createPostgresStore, deadLetterHeaders, projectorReadiness, type ProjectionRecord, type ProjectionStore } from '@thalweg/platform/projection';
 import { ThalwegError } from '@thalweg/platform/errors';
-import { createProjectionFixture, createTestDatabase, cutOffDatabase, devKafkaSasl, readTopic, testKafka, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
+import { createProjectionFixture, createTestDatabase, cutOffDatabase, devKafkaSasl, readRecordAt, readTopic, testKafka, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
 import { ledgerProjection } from './ledger-projection.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
 import { ledgerTablesDdl } from './ledger-tables.ts';
@@ -19,10 +19,10 @@ async function ledgerFixture(t: TestContext) {
   const at = new Date('2026-01-01T00:00:00Z');
   const events = {
     open: () => publisher.publish({ type: 'thalweg.ledger.WalletOpened', subject: walletId, tenant, data: { walletId, ownerId: 'owner-1', tenantId: tenant, currency: 'EUR', openedAt: at } }),
-    credit: (amountMinor: number) =>
-      publisher.publish({ type: 'thalweg.ledger.FundsCredited', subject: walletId, tenant, data: { walletId, entryId: crypto.randomUUID(), tenantId: tenant, amountMinor, currency: 'EUR', reference: `c-${amountMinor}`, creditedAt: at } }),
+    credit: (amountMinor: number, target = walletId) =>
+      publisher.publish({ type: 'thalweg.ledger.FundsCredited', subject: target, tenant, data: { walletId: target, entryId: crypto.randomUUID(), tenantId: tenant, amountMinor, currency: 'EUR', reference: `c-${amountMinor}`, creditedAt: at, transferId: null } }),
     debit: (amountMinor: number) =>
-      publisher.publish({ type: 'thalweg.ledger.FundsDebited', subject: walletId, tenant, data: { walletId, entryId: crypto.randomUUID(), tenantId: tenant, amountMinor, currency: 'EUR', reference: `d-${amountMinor}`, debitedAt: at } }),
+      publisher.publish({ type: 'thalweg.ledger.FundsDebited', subject: walletId, tenant, data: { walletId, entryId: crypto.randomUUID(), tenantId: tenant, amountMinor, currency: 'EUR', reference: `d-${amountMinor}`, debitedAt: at, transferId: null } }),
   };
   const startProjector = async (options: { decorateStore?: (store: ProjectionStore) => ProjectionStore; sessionTimeout?: number; heartbeatInterval?: number } = {}) => {
     const projector = await createLedgerProjector({ ...projectorOptions(), pool: database.pool, ...options });
@@ -106,15 +106,16 @@ test('a poison message and a rejected event go to the dead letter topic while th
   await producer.connect();
   onCleanup(t, () => producer.disconnect());
   const [poison] = await producer.send({ topic: fixture.topic, acks: -1, messages: [{ key: fixture.walletId, value: Buffer.from('not avro at all'), partition: opened.partition }] });
-  const rejected = await fixture.events.debit(1_000); // more than the balance
+  // Only an event from outside the ledger processor can name a wallet the ledger never opened.
+  const rejected = await fixture.events.credit(1_000, crypto.randomUUID());
   await fixture.events.credit(250);
   await fixture.startProjector();
   await waitFor(async () => (await fixture.wallet())?.balance === 250, { description: 'the credit after the poison applied' });
 
   const letters = await readTopic(t, fixture.kafka, fixture.deadLetters, 2);
   const header = (letter: (typeof letters)[number], name: string) => letter.headers![name]!.toString();
-  const byOffset = new Map(letters.map((letter) => [header(letter, deadLetterHeaders.offset), letter]));
-  const poisonLetter = byOffset.get(poison!.baseOffset!)!;
+  const letterAt = (partition: number, offset: string) => letters.find((letter) => header(letter, deadLetterHeaders.partition) === String(partition) && header(letter, deadLetterHeaders.offset) === offset);
+  const poisonLetter = letterAt(opened.partition, poison!.baseOffset!)!;
   assert.ok(poisonLetter, 'the poison message is dead-lettered');
   assert.equal(poisonLetter.value!.toString(), 'not avro at all');
   assert.equal(header(poisonLetter, deadLetterHeaders.topic), fixture.topic);
@@ -122,11 +123,11 @@ test('a poison message and a rejected event go to the dead letter topic while th
   assert.equal(header(poisonLetter, deadLetterHeaders.errorCode), 'THALWEG_EVENT_UNDECODABLE');
   assert.equal(header(poisonLetter, deadLetterHeaders.group), fixture.group);
   assert.equal(header(poisonLetter, deadLetterHeaders.attempts), '1');
-  const rejectedLetter = byOffset.get(rejected.offset)!;
-  assert.ok(rejectedLetter, 'the overdraft is dead-lettered');
+  const rejectedLetter = letterAt(rejected.partition, rejected.offset)!;
+  assert.ok(rejectedLetter, 'the credit of an unknown wallet is dead-lettered');
   assert.equal(header(rejectedLetter, deadLetterHeaders.errorCode), 'THALWEG_EVENT_REJECTED');
-  assert.match(header(rejectedLetter, deadLetterHeaders.errorMessage), /insufficient/);
-  assert.equal(header(rejectedLetter, 'ce_type'), 'thalweg.ledger.FundsDebited');
+  assert.match(header(rejectedLetter, deadLetterHeaders.errorMessage), /unknown/);
+  assert.equal(header(rejectedLetter, 'ce_type'), 'thalweg.ledger.FundsCredited');
   assert.deepEqual(await fixture.wallet(), { balance: 250, version: 2 });
 });
 
@@ -208,4 +209,32 @@ test('a consumer kafkajs will not restart (its principal may not join the group)
   await projector.start();
   await waitFor(() => !projector.status().running, { description: 'the projector reports the crash' });
   await assert.rejects(projectorReadiness(projector).check(), /not running/);
+});
+
+test('an aborted transaction of a producer never reaches the projection; its committed one does', async (t) => {
+  const fixture = await ledgerFixture(t);
+  await fixture.events.open();
+  const transactional = fixture.kafka.producer({ transactionalId: uniqueName('ledger-writer'), idempotent: true, maxInFlightRequests: 1 });
+  await transactional.connect();
+  onCleanup(t, () => transactional.disconnect());
+  // The same encoded credit, written twice in transactions: once aborted, once committed.
+  const credit = await readRecordAt(t, fixture.kafka, await fixture.events.credit(40));
+  const copy = (amount: string) => ({ key: credit.key, value: credit.value, headers: { ...credit.headers, ce_id: amount } });
+  const aborted = await transactional.transaction();
+  await aborted.send({ topic: fixture.topic, acks: -1, messages: [copy('aborted-1'), copy('aborted-2')] });
+  await aborted.abort();
+  const fresh = await readRecordAt(t, fixture.kafka, await fixture.events.credit(2));
+  const committed = await transactional.transaction();
+  const [written] = await committed.send({ topic: fixture.topic, acks: -1, messages: [{ key: fresh.key, value: fresh.value, headers: fresh.headers }] });
+  await committed.commit();
+  await fixture.startProjector();
+  const appliedPast = async (offset: string) => {
+    const { rows } = await fixture.database.pool.query<{ next_offset: string }>('SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [fixture.group, fixture.topic, written!.partition]);
+    return rows.length > 0 && BigInt(rows[0]!.next_offset) > BigInt(offset);
+  };
+  await waitFor(() => appliedPast(written!.baseOffset!), { description: 'the projection passed the committed copy' });
+  // The committed copy repeats an entry id, so the ledger refuses it: one dead letter. The aborted
+  // copies, had they been read, would have been two more.
+  assert.equal(await fixture.deadLetterCount(), 1, 'nothing of the aborted transaction reached the projection');
+  assert.deepEqual(await fixture.wallet(), { balance: 42, version: 3 });
 });

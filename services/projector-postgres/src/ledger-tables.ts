@@ -11,7 +11,6 @@ CREATE TABLE IF NOT EXISTS wallets (
   updated_at    timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS wallets_tenant_owner ON wallets (tenant_id, owner_id);
-
 CREATE TABLE IF NOT EXISTS wallet_entries (
   entry_id            uuid        PRIMARY KEY,
   wallet_id           uuid        NOT NULL REFERENCES wallets (wallet_id),
@@ -28,5 +27,21 @@ CREATE TABLE IF NOT EXISTS wallet_entries (
   source_partition    integer     NOT NULL,
   source_offset       bigint      NOT NULL,
   UNIQUE (wallet_id, wallet_version)
+);
+-- A transfer's entries (its debit, its credit, or the money returned) carry its id.
+ALTER TABLE wallet_entries ADD COLUMN IF NOT EXISTS transfer_id uuid;
+CREATE INDEX IF NOT EXISTS wallet_entries_transfer ON wallet_entries (transfer_id) WHERE transfer_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS transfers (
+  transfer_id           uuid        PRIMARY KEY,
+  tenant_id             text        NOT NULL,
+  source_wallet_id      uuid        NOT NULL,
+  destination_wallet_id uuid        NOT NULL,
+  amount_minor          bigint      NOT NULL CHECK (amount_minor > 0),
+  currency              char(3)     NOT NULL,
+  reference             text        NOT NULL,
+  status                text        NOT NULL CHECK (status IN ('requested', 'settled', 'rejected')),
+  reason                text,
+  requested_at          timestamptz NOT NULL,
+  ended_at              timestamptz
 );
 `;

@@ -30,8 +30,10 @@ function kycStatusChanged({ userId, state }: KycStatusChanged): SearchOperation 
 }
 
 function entry(data: FundsCredited | FundsDebited, direction: 'credit' | 'debit', occurredAt: Date): SearchOperation {
-  const { entryId, tenantId, walletId, reference, amountMinor, currency } = data;
-  return { kind: 'upsert', collection: ENTRIES, document: { id: entryId, tenant: tenantId, walletId, reference, amountMinor, currency, direction, occurredAt: occurredAt.getTime() } };
+  const { entryId, tenantId, walletId, reference, amountMinor, currency, transferId } = data;
+  // A transfer's entries (its debit, its credit or the money returned) share its id.
+  const transfer = transferId ? { transferId } : {};
+  return { kind: 'upsert', collection: ENTRIES, document: { id: entryId, tenant: tenantId, walletId, reference, amountMinor, currency, direction, occurredAt: occurredAt.getTime(), ...transfer } };
 }
 
 /**
@@ -55,7 +57,10 @@ export const searchProjection: SearchHandler = (event) => {
       return [entry(debited, 'debit', debited.debitedAt)];
     }
     case 'thalweg.ledger.WalletOpened':
-      return []; // a wallet is searched through its entries
+    case 'thalweg.ledger.TransferRequested':
+    case 'thalweg.ledger.TransferSettled':
+    case 'thalweg.ledger.TransferRejected':
+      return []; // a wallet, and a transfer, are searched through their entries
     default:
       throw new ThalwegError('THALWEG_EVENT_REJECTED', `the search projection does not handle ${event.metadata.type}`);
   }

@@ -15,8 +15,18 @@ test('the repository schemas load with their contract names and files', () => {
       'thalweg.identity.KycStatusChanged',
       'thalweg.identity.ProfileUpdated',
       'thalweg.identity.UserRegistered',
+      'thalweg.ledger.CommandDecided',
+      'thalweg.ledger.CompleteTransfer',
+      'thalweg.ledger.CreditFunds',
+      'thalweg.ledger.CreditTransfer',
+      'thalweg.ledger.DebitFunds',
       'thalweg.ledger.FundsCredited',
       'thalweg.ledger.FundsDebited',
+      'thalweg.ledger.OpenWallet',
+      'thalweg.ledger.RequestTransfer',
+      'thalweg.ledger.TransferRejected',
+      'thalweg.ledger.TransferRequested',
+      'thalweg.ledger.TransferSettled',
       'thalweg.ledger.WalletOpened',
     ],
   );
@@ -32,7 +42,7 @@ test('the repository schemas load with their contract names and files', () => {
   assert.match(entry.file, /schemas\/ledger\/funds-credited\.avsc$/);
   assert.deepEqual(
     (entry.schema.fields as Array<{ name: string }>).map((field) => field.name),
-    ['walletId', 'entryId', 'tenantId', 'amountMinor', 'currency', 'reference', 'creditedAt'],
+    ['walletId', 'entryId', 'tenantId', 'amountMinor', 'currency', 'reference', 'creditedAt', 'transferId'],
   );
 });
 

@@ -16,7 +16,7 @@ test('the committed collection schemas load, with their text, facet, filter and 
   assert.deepEqual(names(sortableFields(users)), ['registeredAt']);
   const entries = loadCollectionSchema('entries');
   assert.deepEqual(names(textFields(entries)), ['reference']);
-  assert.deepEqual(names(facetFields(entries)), ['walletId', 'currency', 'direction']);
+  assert.deepEqual(names(facetFields(entries)), ['walletId', 'currency', 'direction', 'transferId']);
   assert.equal(entries.default_sorting_field, 'occurredAt');
 });
 

@@ -24,7 +24,8 @@ export function textWeights(schema: CollectionSchema): Map<string, string> {
  * The statements that create a collection's table: one column per field plus the whole document
  * as jsonb, a generated tsvector over the text fields ('simple' configuration: names, e-mails and
  * references are not a language to stem), a GIN index on it, a trigram GIN index per text field
- * for typo tolerance, and a btree index per filterable field. Every statement is idempotent.
+ * for typo tolerance, and a btree index per filterable field. Every statement is idempotent, and an
+ * optional field added to the schema is added to an existing table.
  */
 export function collectionDdl(schema: CollectionSchema): string[] {
   const table = searchTable(schema.name);
@@ -40,6 +41,8 @@ export function collectionDdl(schema: CollectionSchema): string[] {
       document jsonb NOT NULL,
       search_vector tsvector GENERATED ALWAYS AS (${vector}) STORED
     )`,
+    // A field added to the schema later is an optional column added to the table it has.
+    ...schema.fields.filter((field) => field.optional).map((field) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(field.name)} ${COLUMN_TYPES[field.type]}`),
     `CREATE INDEX IF NOT EXISTS ${index('search_vector')} ON ${table} USING gin (search_vector)`,
     ...textFields(schema).map((field) => `CREATE INDEX IF NOT EXISTS ${index(`${field.name}_trgm`)} ON ${table} USING gin (${quoteIdentifier(field.name)} gin_trgm_ops)`),
     ...schema.fields
