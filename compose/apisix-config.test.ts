@@ -377,6 +377,7 @@ describe('the gateway checks catch', () => {
       'POST /v1/wallets is routed to query-api, but command-api declares it',
       'POST /v1/wallets/{walletId}/credits is routed to query-api, but command-api declares it',
       'POST /v1/wallets/{walletId}/debits is routed to query-api, but command-api declares it',
+      'POST /v1/wallets/{walletId}/transfers is routed to query-api, but command-api declares it',
       'GET /v1/wallets/{walletId} (query-api) is served by 0 routes, expected 1',
       'GET /v1/wallets/{walletId}/entries (query-api) is served by 0 routes, expected 1',
       "route wallets-read: GET /v1/wallet/* reaches no operation query-api's OpenAPI document declares",
