@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createTestConsumerGroup, createTestDatabase, securityEnv, startServiceProcess, testAdmin, testStack, userToken, waitFor } from '@thalweg/platform/testing';
+import { startLedgerProcessor } from './wallet-services.ts';
 
 const TOPIC = 'ledger.wallets.v1';
 
@@ -12,13 +13,15 @@ test('SIGTERM: the projector finishes, commits its offsets, leaves the group and
   const common = { THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl, THALWEG_LOG_LEVEL: 'warn' };
   const command = await startServiceProcess(t, 'command-api', { ...common, ...securityEnv(), THALWEG_REDIS_URL: testStack.redisUrl });
   const projector = await startServiceProcess(t, 'projector-postgres', { ...common, THALWEG_DATABASE_URL: database.url, THALWEG_CONSUMER_GROUP: group });
+  await startLedgerProcessor(t);
   const response = await fetch(`${command.url}/v1/wallets`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await userToken('alice')}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await userToken('alice')}`, prefer: 'wait=20' },
     body: JSON.stringify({ ownerId: 'o', currency: 'EUR' }),
   });
-  assert.equal(response.status, 202);
-  const opened = (await response.json()) as { walletId: string; position: { partition: number; offset: string } };
+  assert.equal(response.status, 201);
+  const { walletId, positions } = (await response.json()) as { walletId: string; positions: Array<{ partition: number; offset: string }> };
+  const opened = { walletId, position: positions[0]! };
   await waitFor(async () => (await database.pool.query('SELECT 1 FROM wallets WHERE wallet_id = $1', [opened.walletId])).rowCount === 1, { description: 'projected' });
 
   const exited = once(projector.process, 'exit');

@@ -1,10 +1,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestConsumerGroup, createTestDatabase, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
-import { callApi, type CallOptions } from './wallet-services.ts';
+import { callApi, startLedgerProcessor, type CallOptions } from './wallet-services.ts';
 
-// The search path as real processes: command-api -> Kafka (identity.users.v1, ledger.wallets.v1)
-// -> projector-search -> PostgreSQL search index (the native stack's) -> search-api, each checking
+// The search path as real processes: command-api -> Kafka (identity.users.v1; ledger commands,
+// decided by ledger-processor onto ledger.wallets.v1) -> projector-search -> PostgreSQL search index (the native stack's) -> search-api, each checking
 // real Keycloak tokens and asking the stack's OPA for the tenant scope.
 const SEARCHED_TOPICS = ['identity.users.v1', 'ledger.wallets.v1'];
 
@@ -16,6 +16,7 @@ async function startSearchServices(t: TestContext) {
   const [command] = await Promise.all([
     startServiceProcess(t, 'command-api', { ...kafka, ...securityEnv(), THALWEG_REDIS_URL: testStack.redisUrl, THALWEG_LOG_LEVEL: 'warn' }),
     startServiceProcess(t, 'projector-search', { ...kafka, ...searchIndex, THALWEG_CONSUMER_GROUP: group }),
+    startLedgerProcessor(t),
   ]);
   // The projector creates the collections before it is ready; the search API only reads them.
   const search = await startServiceProcess(t, 'search-api', { ...securityEnv(), ...searchIndex, THALWEG_REDIS_URL: testStack.redisUrl });

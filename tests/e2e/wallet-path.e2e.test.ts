@@ -2,19 +2,20 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeConsistencyToken } from '@thalweg/platform/events';
 import { createTestDatabase, createTestRedis, securityEnv, startServiceProcess, testStack, uniqueName, userToken } from '@thalweg/platform/testing';
-import { LEDGER_TOPIC as TOPIC, startWalletServices } from './wallet-services.ts';
+import { COMMANDS_TOPIC, LEDGER_TOPIC as TOPIC, startWalletServices } from './wallet-services.ts';
 
 // Alice (tenant acme, writer and reader) drives the wallet path; see wallet-services.ts.
 const startPath = (t: TestContext) => startWalletServices(t);
 
-test('wallet path: command, Kafka, projection and a read that honours the consistency token', async (t) => {
+test('wallet path: command, decision on the log, projection and a read that honours the consistency token', async (t) => {
   const path = await startPath(t);
   const opened = await path.command('POST', '/v1/wallets', { as: 'alice', body: { ownerId: 'owner-7', currency: 'EUR' } });
   assert.equal(opened.status, 202);
-  const { walletId } = opened.body;
-  assert.equal(opened.headers.get('location'), `/v1/wallets/${walletId}`);
+  const { walletId, commandId } = opened.body;
+  assert.equal(opened.body.status, 'pending');
+  assert.equal(opened.headers.get('location'), `/v1/commands/${commandId}`, 'a 202 names where its status is');
   assert.equal(opened.headers.get('consistency-token'), opened.body.consistencyToken);
-  assert.equal(opened.body.position.topic, TOPIC);
+  assert.equal(opened.body.position.topic, COMMANDS_TOPIC, 'the command is on the log; the ledger processor decides it');
 
   const read = await path.query('GET', `/v1/wallets/${walletId}`, { as: 'alice', headers: { 'consistency-token': opened.body.consistencyToken } });
   assert.equal(read.status, 200);
@@ -144,4 +145,71 @@ test('every API serves /healthz, /readyz and its OpenAPI document', async (t) =>
   assert.equal(missing.body.code, 'THALWEG_NOT_FOUND');
   const anonymous = await path.command('GET', '/v1/nothing-here');
   assert.equal(anonymous.status, 401, 'no route under /v1 is reached without a token');
+});
+
+test('a refused debit is never presented as applied: 422 with Prefer: wait, its outcome rejected, a read with its token the rejection', async (t) => {
+  const path = await startPath(t);
+  const wait = { prefer: 'wait=20' };
+  const opened = await path.command('POST', '/v1/wallets', { as: 'alice', body: { ownerId: 'owner-10', currency: 'EUR' }, headers: wait });
+  assert.equal(opened.status, 201, JSON.stringify(opened.body));
+  const { walletId } = opened.body;
+  assert.equal(opened.headers.get('location'), `/v1/wallets/${walletId}`, 'decided: Location names the wallet');
+  assert.equal(opened.headers.get('preference-applied'), 'wait=20');
+  const credited = await path.command('POST', `/v1/wallets/${walletId}/credits`, { as: 'alice', body: { amountMinor: 1_250, reference: 'salary' }, headers: wait });
+  assert.deepEqual({ status: credited.status, outcome: credited.body.status }, { status: 200, outcome: 'accepted' });
+  assert.equal(credited.body.positions[0].topic, TOPIC);
+  const debited = await path.command('POST', `/v1/wallets/${walletId}/debits`, { as: 'alice', body: { amountMinor: 250, reference: 'coffee' }, headers: wait });
+  assert.equal(debited.status, 200);
+
+  const refused = await path.command('POST', `/v1/wallets/${walletId}/debits`, { as: 'alice', body: { amountMinor: 99_999, reference: 'too much' }, headers: wait });
+  assert.equal(refused.status, 422);
+  assert.match(refused.headers.get('content-type')!, /^application\/problem\+json/);
+  assert.equal(refused.body.code, 'THALWEG_INSUFFICIENT_FUNDS');
+  assert.ok(refused.body.commandId, 'the problem names the command');
+
+  // Without waiting: 202, and whoever follows its token learns the rejection, never a balance.
+  const pending = await path.command('POST', `/v1/wallets/${walletId}/debits`, { as: 'alice', body: { amountMinor: 99_999, reference: 'still too much' } });
+  assert.equal(pending.status, 202);
+  const read = await path.query('GET', `/v1/wallets/${walletId}`, { as: 'alice', headers: { 'consistency-token': pending.body.consistencyToken } });
+  assert.deepEqual({ status: read.status, code: read.body.code }, { status: 422, code: 'THALWEG_INSUFFICIENT_FUNDS' });
+  const outcome = await path.command('GET', `/v1/commands/${pending.body.commandId}`, { as: 'alice', headers: wait });
+  assert.equal(outcome.status, 200);
+  assert.deepEqual({ status: outcome.body.status, type: outcome.body.commandType, code: outcome.body.problem.code, problemStatus: outcome.body.problem.status }, { status: 'rejected', type: 'thalweg.ledger.DebitFunds', code: 'THALWEG_INSUFFICIENT_FUNDS', problemStatus: 422 });
+  const accepted = await path.command('GET', `/v1/commands/${debited.body.commandId}`, { as: 'alice' });
+  assert.deepEqual({ status: accepted.body.status, positions: accepted.body.positions }, { status: 'accepted', positions: debited.body.positions });
+
+  const wallet = await path.query('GET', `/v1/wallets/${walletId}`, { as: 'alice', headers: { 'consistency-token': debited.body.consistencyToken } });
+  assert.deepEqual({ balance: wallet.body.balanceMinor, version: wallet.body.version }, { balance: 1_000, version: 3 }, 'only the accepted movements');
+  assert.equal((await path.command('GET', `/v1/commands/${pending.body.commandId}`, { as: 'bob' })).status, 404, "another tenant's command does not exist for them");
+  assert.equal((await path.command('GET', `/v1/commands/${crypto.randomUUID()}`, { as: 'alice' })).status, 404);
+});
+
+test('a transfer between two wallets of the tenant: linked entries in both, or the money returned when the destination cannot take it', async (t) => {
+  const path = await startPath(t);
+  const wait = { prefer: 'wait=20' };
+  const open = async (currency: string, as = 'alice') => (await path.command('POST', '/v1/wallets', { as, body: { ownerId: 'owner-11', currency }, headers: wait })).body.walletId as string;
+  const [source, destination, dollars, globex] = [await open('EUR'), await open('EUR'), await open('USD'), await open('EUR', 'bob')];
+  await path.command('POST', `/v1/wallets/${source}/credits`, { as: 'alice', body: { amountMinor: 1_000, reference: 'seed' }, headers: wait });
+
+  const transferred = await path.command('POST', `/v1/wallets/${source}/transfers`, { as: 'alice', body: { destinationWalletId: destination, amountMinor: 300, reference: 'rent' }, headers: wait });
+  assert.equal(transferred.status, 200, JSON.stringify(transferred.body));
+  assert.equal(transferred.body.positions.length, 4, 'requested, debited, credited, settled');
+  const token = transferred.body.consistencyToken;
+  const entriesOf = async (walletId: string) => (await path.query('GET', `/v1/wallets/${walletId}/entries`, { as: 'alice', headers: { 'consistency-token': token } })).body.items as Array<{ direction: string; amountMinor: number; transferId: string | null }>;
+  const [debit] = (await entriesOf(source)).filter((entry) => entry.transferId);
+  const [credit] = await entriesOf(destination);
+  assert.deepEqual([debit, credit].map((entry) => [entry!.direction, entry!.amountMinor, entry!.transferId]), [['debit', 300, transferred.body.transferId], ['credit', 300, transferred.body.transferId]]);
+
+  const mismatched = await path.command('POST', `/v1/wallets/${source}/transfers`, { as: 'alice', body: { destinationWalletId: dollars, amountMinor: 100, reference: 'fx' }, headers: wait });
+  assert.deepEqual({ status: mismatched.status, code: mismatched.body.code }, { status: 422, code: 'THALWEG_CURRENCY_MISMATCH' });
+  const overdrawn = await path.command('POST', `/v1/wallets/${source}/transfers`, { as: 'alice', body: { destinationWalletId: destination, amountMinor: 5_000, reference: 'too much' }, headers: wait });
+  assert.deepEqual({ status: overdrawn.status, code: overdrawn.body.code }, { status: 422, code: 'THALWEG_INSUFFICIENT_FUNDS' });
+  const later = await path.command('POST', `/v1/wallets/${source}/credits`, { as: 'alice', body: { amountMinor: 1, reference: 'after' }, headers: wait });
+  const balance = async (walletId: string) => (await path.query('GET', `/v1/wallets/${walletId}`, { as: 'alice', headers: { 'consistency-token': later.body.consistencyToken } })).body.balanceMinor;
+  assert.deepEqual([await balance(source), await balance(destination), await balance(dollars)], [701, 300, 0], "the refused transfers' money came back to the source");
+
+  const otherTenant = await path.command('POST', `/v1/wallets/${source}/transfers`, { as: 'alice', body: { destinationWalletId: globex, amountMinor: 1, reference: 'x' } });
+  assert.deepEqual({ status: otherTenant.status, field: otherTenant.body.errors?.[0]?.field }, { status: 404, field: 'body.destinationWalletId' }, "another tenant's wallet is as unknown");
+  const itself = await path.command('POST', `/v1/wallets/${source}/transfers`, { as: 'alice', body: { destinationWalletId: source, amountMinor: 1, reference: 'x' } });
+  assert.deepEqual({ status: itself.status, field: itself.body.errors?.[0]?.field }, { status: 400, field: 'body.destinationWalletId' });
 });

@@ -1,10 +1,24 @@
 import type { TestContext } from 'node:test';
 import { createTestConsumerGroup, createTestDatabase, securityEnv, startServiceProcess, testAdmin, testStack, userToken } from '@thalweg/platform/testing';
 
-// The wallet path as real processes: command-api -> Kafka (ledger.wallets.v1, applied by
-// `thalweg topics apply`) -> registry -> projector-postgres -> PostgreSQL -> query-api, each
-// checking real Keycloak tokens and asking the stack's OPA.
+// The wallet path as real processes: command-api -> Kafka (ledger.commands.v1, applied by
+// `thalweg topics apply`) -> ledger-processor -> ledger.wallets.v1 and ledger.command-outcomes.v1
+// -> projector-postgres -> PostgreSQL -> query-api, each checking real Keycloak tokens and asking
+// the stack's OPA.
 export const LEDGER_TOPIC = 'ledger.wallets.v1';
+export const COMMANDS_TOPIC = 'ledger.commands.v1';
+
+const kafkaEnv = () => ({ THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl, THALWEG_LOG_LEVEL: 'warn' });
+
+/**
+ * The ledger processor as deployed: its own group, changelog and transactional ids, so every test
+ * that starts one is another instance of the same processor taking over the partitions (as a
+ * restart or a scaled deployment does). A group of its own per test would decide every earlier
+ * command again onto the shared ledger topics. Ready once its state is restored.
+ */
+export function startLedgerProcessor(t: TestContext, env: Record<string, string> = {}) {
+  return startServiceProcess(t, 'ledger-processor', { ...kafkaEnv(), ...env }, { timeout: 90_000 });
+}
 
 export interface ApiAnswer {
   status: number;
@@ -36,7 +50,7 @@ export async function callApi(base: string, method: string, path: string, { body
 export async function startWalletServices(t: TestContext, { command: commandEnv = {}, query: queryEnv = {} }: { command?: Record<string, string>; query?: Record<string, string> } = {}) {
   const group = await createTestConsumerGroup(t, await testAdmin(t), { prefix: 'projector-postgres-e2e', topics: [LEDGER_TOPIC] });
   const database = await createTestDatabase(t, 'e2e');
-  const common = { THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl, THALWEG_LOG_LEVEL: 'warn' };
+  const common = kafkaEnv();
   const [command, query] = await Promise.all([
     startServiceProcess(t, 'command-api', { ...common, ...securityEnv(), THALWEG_REDIS_URL: testStack.redisUrl, ...commandEnv }),
     startServiceProcess(t, 'query-api', {
@@ -50,6 +64,7 @@ export async function startWalletServices(t: TestContext, { command: commandEnv 
       ...queryEnv,
     }),
     startServiceProcess(t, 'projector-postgres', { ...common, THALWEG_DATABASE_URL: database.url, THALWEG_CONSUMER_GROUP: group }),
+    startLedgerProcessor(t),
   ]);
   return {
     command: (method: string, path: string, options?: CallOptions) => callApi(command.url, method, path, options),

@@ -4,7 +4,7 @@ const consistencyToken = {
   name: 'Consistency-Token',
   in: 'header',
   required: false,
-  description: 'From a command answer: the read waits (bounded) until that event is projected; past the bound the answer is 503 with Retry-After.',
+  description: "From a command answer: the read waits (bounded) until the command's events are projected (for a ledger command not yet decided, first until it is decided); past the bound the answer is 503 with Retry-After. A rejected command's token is answered with its rejection, 422.",
   schema: { type: 'string' },
 };
 
@@ -24,6 +24,7 @@ export const queryApiOpenapi = {
           '200': { description: 'The wallet', content: { 'application/json': { schema: { $ref: '#/components/schemas/Wallet' } } } },
           '400': problem,
           '404': problem,
+          '422': problem,
           '503': problem,
         },
       },
@@ -42,6 +43,7 @@ export const queryApiOpenapi = {
           '200': { description: 'One page of entries, oldest first', content: { 'application/json': { schema: { $ref: '#/components/schemas/EntryPage' } } } },
           '400': problem,
           '404': problem,
+          '422': problem,
           '503': problem,
         },
       },
@@ -55,6 +57,7 @@ export const queryApiOpenapi = {
           '200': { description: 'The user: profile, preferences, KYC state and timeline', content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } } },
           '400': problem,
           '404': problem,
+          '422': problem,
           '503': problem,
         },
       },
@@ -106,6 +109,7 @@ export const queryApiOpenapi = {
           walletVersion: { type: 'integer' },
           occurredAt: { type: 'string', format: 'date-time' },
           eventId: { type: 'string' },
+          transferId: { type: ['string', 'null'], format: 'uuid', description: "The transfer the entry belongs to (its debit, its credit, or the money returned); null for a plain credit or debit." },
         },
       },
       EntryPage: {

@@ -21,6 +21,8 @@ export interface EntryView {
   walletVersion: number;
   occurredAt: string;
   eventId: string;
+  /** The transfer the entry belongs to (its debit, its credit, or the money returned), else null. */
+  transferId: string | null;
 }
 
 export interface EntryPage {
@@ -79,9 +81,9 @@ export function createWalletReads(pool: pg.Pool) {
       const after = cursor ? decodeCursor(cursor) : 0;
       const { rows } = await run<{
         entry_id: string; direction: 'credit' | 'debit'; amount_minor: string; currency: string; balance_after_minor: string;
-        reference: string; wallet_version: string; occurred_at: Date; event_id: string;
+        reference: string; wallet_version: string; occurred_at: Date; event_id: string; transfer_id: string | null;
       }>(
-        `SELECT entry_id, direction, amount_minor, currency, balance_after_minor, reference, wallet_version, occurred_at, event_id
+        `SELECT entry_id, direction, amount_minor, currency, balance_after_minor, reference, wallet_version, occurred_at, event_id, transfer_id
          FROM wallet_entries WHERE wallet_id = $1 AND tenant_id = $2 AND wallet_version > $3
          ORDER BY wallet_version LIMIT $4`,
         [walletId, tenant, after, limit + 1],
@@ -96,6 +98,7 @@ export function createWalletReads(pool: pg.Pool) {
         walletVersion: Number(row.wallet_version),
         occurredAt: row.occurred_at.toISOString(),
         eventId: row.event_id,
+        transferId: row.transfer_id,
       }));
       const last = page.at(-1);
       return { items: page, nextCursor: rows.length > limit && last ? encodeCursor(last.walletVersion) : null };
