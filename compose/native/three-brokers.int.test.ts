@@ -1,35 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { createKafka, kafkaSasl } from '@thalweg/platform/kafka';
-import { uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
-
-const run = promisify(execFile);
-const stackScript = new URL('./stack.sh', import.meta.url).pathname;
-const PORT_OFFSET = Number(process.env.THALWEG_PORT_OFFSET ?? 0) + 1_000; // beside the stack the other tests use
+import { onCleanup, startThreeBrokerStack, uniqueName, waitFor } from '@thalweg/platform/testing';
 
 // BROKERS=3 is the mode in which brokers are stopped and restarted; it must start cleanly with
 // RF 3 / min ISR 2 and keep acknowledged writes flowing with one broker down.
 test('BROKERS=3 starts a three-node quorum that keeps producing with one broker down', { timeout: 300_000 }, async (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'thalweg-3-'));
-  const env = { ...process.env, THALWEG_HOME: home, THALWEG_PORT_OFFSET: String(PORT_OFFSET), BROKERS: '3' };
-  const stack = (...args: string[]) => run('bash', [stackScript, ...args], { env, maxBuffer: 10_000_000 });
-  onCleanup(t, async () => {
-    await stack('down').catch(() => {});
-    rmSync(home, { recursive: true, force: true });
-  });
-  await stack('up', 'kafka');
-
-  const brokers = [9092, 9093, 9094].map((port) => `127.0.0.1:${port + PORT_OFFSET}`);
-  // The brokers require SASL: the operator's credentials are those this stack wrote to its stack.env.
-  const stackEnv = Object.fromEntries([...readFileSync(join(home, 'stack.env'), 'utf8').matchAll(/^export (\w+)=(.*)$/gm)].map((match) => [match[1], match[2]]));
-  const sasl = kafkaSasl({ kafkaUsername: stackEnv.THALWEG_KAFKA_USERNAME ?? '', kafkaPassword: stackEnv.THALWEG_KAFKA_PASSWORD ?? '' });
-  assert.ok(sasl, 'stack.env names the operator principal');
-  const kafka = createKafka({ brokers, clientId: 'three-brokers-test', sasl });
+  const { kafka, stack } = await startThreeBrokerStack(t, { portOffset: 1_000 });
   const admin = kafka.admin();
   await admin.connect();
   onCleanup(t, () => admin.disconnect());

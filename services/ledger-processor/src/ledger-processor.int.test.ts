@@ -50,7 +50,10 @@ test('a transfer debits the source and credits the destination, linked by its id
   assert.deepEqual([wallets.get(source)!.balanceMinor, wallets.get(destination)!.balanceMinor], [300, 200]);
   const transferIdOf = (event: LedgerEvent) => (event.data as { transferId?: string | null }).transferId;
   const transferId = transferIdOf(f.ledgerEvents().find((event) => event.type === 'thalweg.ledger.TransferRequested' && event.data.sourceWalletId === source)!);
-  assert.deepEqual(f.ledgerEvents().filter((event) => transferIdOf(event) === transferId).map((event) => event.type).sort(), ['thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited', 'thalweg.ledger.TransferRequested', 'thalweg.ledger.TransferSettled']);
+  const legs = () => f.ledgerEvents().filter((event) => transferIdOf(event) === transferId).map((event) => event.type).sort();
+  // The outcome and the settlement commit together; the reader of the events may see them a moment apart.
+  await waitFor(() => legs().length === 4, { description: "the transfer's four events read back" });
+  assert.deepEqual(legs(), ['thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited', 'thalweg.ledger.TransferRequested', 'thalweg.ledger.TransferSettled']);
   assert.equal(outcome!.positions.length, 4, 'request, debit, credit and settlement');
   assert.ok(outcome!.positions.every((position) => position.topic === f.events));
 });

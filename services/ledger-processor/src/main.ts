@@ -9,6 +9,7 @@ const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, bindings: { service: SERVICE, group: config.group } });
 
 await runService(SERVICE, logger, async () => {
-  const processor = createLedgerProcessor(processorServiceOptions({ service: SERVICE, declaredGroup: SERVICE, settings: config, logger }));
+  const options = processorServiceOptions({ service: SERVICE, declaredGroup: SERVICE, settings: config, logger });
+  const processor = createLedgerProcessor({ ...options, sessionTimeout: config.sessionTimeout, heartbeatInterval: Math.min(3_000, config.sessionTimeout / 3) });
   return startProcessorService({ service: SERVICE, processor, logger, host: config.host, port: config.port });
 });

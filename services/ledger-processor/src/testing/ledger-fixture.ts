@@ -29,12 +29,12 @@ export async function followTopic(t: TestContext, kafka: Kafka, registry: Schema
 
 /**
  * The ledger processor on topics of the test's own (commands, wallet events, outcomes, its
- * changelog and dead letters) with the repository's schemas registered under their subjects, a
- * publisher of commands, and readers that follow the events and the outcomes.
+ * changelog and dead letters; on the stack's cluster unless another `kafka` is given) with the
+ * repository's schemas registered under their subjects, a publisher of commands, and readers that
+ * follow the events and the outcomes.
  */
-export async function createLedgerFixture(t: TestContext, { partitions = 3 } = {}) {
+export async function createLedgerFixture(t: TestContext, { partitions = 3, kafka = testKafka() }: { partitions?: number; kafka?: Kafka } = {}) {
   const catalog = loadSchemaCatalog();
-  const kafka = testKafka();
   const admin = await testAdmin(t, kafka);
   const [commands, events, outcomes] = (await Promise.all(['ledger-commands', 'ledger-wallets', 'ledger-outcomes'].map((prefix) => createTestTopic(t, admin, { prefix, partitions })))) as [string, string, string];
   const group = uniqueName('ledger-processor');

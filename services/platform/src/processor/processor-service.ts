@@ -35,12 +35,11 @@ export function processorServiceOptions({ service, declaredGroup, settings, logg
 }
 
 /**
- * Starts a processor service: the processor, then its HTTP side (/healthz, and /readyz, which is
- * green only once every assigned partition has its state restored and is deciding). `stop`
- * closes them in reverse.
+ * Starts a processor service: its HTTP side first (/healthz at once; /readyz green only once every
+ * assigned partition has its state restored and is deciding, which can wait for the group to
+ * rebalance after a crash), then the processor. `stop` closes them in reverse.
  */
 export async function startProcessorService({ service, processor, logger, host, port, readiness = [] }: { service: string; processor: Processor; logger: Logger; host: string; port: number; readiness?: ReadinessCheck[] }): Promise<{ stop(): Promise<void> }> {
-  await processor.start();
   const app = createServiceApp({
     name: service,
     logger,
@@ -49,6 +48,7 @@ export async function startProcessorService({ service, processor, logger, host, 
     readiness: [...readiness, processorReadiness(processor)],
   });
   const server = await listen(app, { host, port });
+  await processor.start();
   logger.info('deciding', { health: `http://${host}:${port}/readyz` });
   return {
     async stop() {

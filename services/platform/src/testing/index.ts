@@ -14,3 +14,4 @@ export { devKafkaPassword, devKafkaSasl, serviceKafkaEnv } from './service-crede
 export { revokeAclsAtEnd } from './test-acls.ts';
 export { createProjectionFixture } from './projection-fixture.ts';
 export { cutOffDatabase } from './database-outage.ts';
+export { startThreeBrokerStack } from './three-broker-stack.ts';
