@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { processorReadiness } from '@thalweg/platform/processor';
 import { startThreeBrokerStack, waitFor } from '@thalweg/platform/testing';
 import { evolve } from './evolve.ts';
 import type { LedgerEvent } from './ledger-commands.ts';
@@ -11,7 +12,9 @@ import { createLedgerFixture } from './testing/ledger-fixture.ts';
 test('BROKERS=3 with a broker killed mid-run: no accepted command is lost', { timeout: 400_000 }, async (t) => {
   const { kafka, stack } = await startThreeBrokerStack(t, { portOffset: 2_000 });
   const f = await createLedgerFixture(t, { kafka, partitions: 3 });
-  await f.start();
+  const processor = await f.start();
+  // A new cluster creates its offsets and transaction logs (RF 3) on first use: ready once restored.
+  await waitFor(() => processorReadiness(processor).check().then(() => true), { timeout: 120_000, description: 'the processor ready' });
   const wallets: string[] = Array.from({ length: 6 }, () => crypto.randomUUID());
   for (const walletId of wallets) await f.commandsOf.open(walletId);
   const sent: Array<{ commandId: string; walletId: string; direction: 'credit' | 'debit'; amountMinor: number }> = [];
@@ -25,7 +28,8 @@ test('BROKERS=3 with a broker killed mid-run: no accepted command is lost', { ti
     }
   };
   await burst(60);
-  await f.outcomesOf(sent.map((entry) => entry.commandId));
+  // The readers' groups, like everything on a new cluster, may take a while to load the first time.
+  await f.outcomesOf(sent.map((entry) => entry.commandId), { timeout: 120_000 });
   await stack('down', 'kafka-2');
   await burst(60);
   await f.outcomesOf(sent.map((entry) => entry.commandId), { timeout: 120_000 });

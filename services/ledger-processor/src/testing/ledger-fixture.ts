@@ -11,15 +11,23 @@ import { createLedgerProcessor } from '../ledger-processor.ts';
 const eventTypes = ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited', 'thalweg.ledger.TransferRequested', 'thalweg.ledger.TransferSettled', 'thalweg.ledger.TransferRejected'];
 const OUTCOME = 'thalweg.ledger.CommandDecided';
 
-/** Every record of a topic decoded as a read_committed consumer sees it, kept as it arrives. */
+/**
+ * Every record of a topic decoded as a read_committed consumer sees it, kept as it arrives, each
+ * once: a reader that rejoins its group (a broker lost) is handed records again, which are the
+ * same records, not more of them.
+ */
 export async function followTopic(t: TestContext, kafka: Kafka, registry: SchemaRegistryClient, topic: string) {
   const seen: Array<{ type: string; data: Record<string, unknown>; partition: number; offset: string }> = [];
+  const positions = new Set<string>();
   const consumer = kafka.consumer({ groupId: uniqueName('ledger-reader'), allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
   onCleanup(t, () => consumer.disconnect());
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
+      const position = `${partition}@${message.offset}`;
+      if (positions.has(position)) return;
+      positions.add(position);
       const { writerType, payload } = await registry.decode(message.value);
       seen.push({ type: writerType!, data: payload, partition, offset: message.offset });
     },

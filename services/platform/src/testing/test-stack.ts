@@ -47,7 +47,7 @@ export async function createTestTopic(
   { prefix = 'test', partitions = 3, name = uniqueName(prefix), configs = {} }: { prefix?: string; partitions?: number; name?: string; configs?: Record<string, string> } = {},
 ): Promise<string> {
   const configEntries = Object.entries(configs).map(([configName, value]) => ({ name: configName, value }));
-  await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1, configEntries }] });
+  await admin.createTopics({ waitForLeaders: false, topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1, configEntries }] });
   // Leaders elected and known to the broker asked: on a cluster of several brokers the new topic
   // reaches each broker's metadata a moment apart, and KafkaJS's own wait fails on the first miss.
   await waitFor(
