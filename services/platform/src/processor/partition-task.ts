@@ -1,6 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
+import { setTimeout as delay } from 'node:timers/promises';
 import kafkajs from 'kafkajs';
-import type { Admin, Kafka, Message, Producer, Transaction } from 'kafkajs';
+import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
 import { ThalwegError, isThalwegError } from '../errors/index.ts';
 import { positionsOf, topicMessages, type DomainEvent, type EncodedEvent, type EventEncoder } from '../events/index.ts';
 import { kafkaErrorType } from '../kafka/index.ts';
@@ -10,6 +11,7 @@ import { changelogMessage, INPUT_OFFSET_KEY, readChangelogRecord } from './chang
 import { createPartitionState, type StateTransaction } from './partition-state.ts';
 import type { Decision, ProcessorHandler } from './processor-types.ts';
 import type { StateRestorer } from './state-restorer.ts';
+import type { PartitionOffsets } from './topic-offsets.ts';
 
 const { Partitioners } = kafkajs;
 
@@ -41,7 +43,10 @@ export type TaskBatchResult =
 
 export interface PartitionTaskOptions {
   kafka: Kafka;
-  admin: Admin;
+  /** A topic's offsets (see serialTopicOffsets). */
+  topicOffsets: (topic: string) => Promise<PartitionOffsets[]>;
+  /** Waits between attempts to start when Kafka is unavailable. */
+  retryDelay: (attempt: number) => number; // ms
   encoder: EventEncoder;
   restorer: StateRestorer;
   handler: ProcessorHandler;
@@ -65,7 +70,11 @@ function kafkaFailure(error: unknown, what: string): ThalwegError {
   return new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `${what}: ${(error as Error).message}`, { cause: error });
 }
 
-const offsetOf = (offsets: Array<{ partition: number; low: string; high: string }>, partition: number) => offsets.find((entry) => entry.partition === partition)!;
+function offsetOf(offsets: PartitionOffsets[], topic: string, partition: number): PartitionOffsets {
+  const found = offsets.find((entry) => entry.partition === partition);
+  if (!found) throw new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `no offsets for ${topic}/${partition}`);
+  return found;
+}
 
 /**
  * One input partition of a processor: its state, its transactional producer and its changelog
@@ -76,11 +85,12 @@ const offsetOf = (offsets: Array<{ partition: number; low: string; high: string 
  * input offset (in the state and as the group's offset) and the dead letters commit or abort
  * together.
  */
-export function createPartitionTask({ kafka, admin, encoder, restorer, handler, logger, group, topic, partition, transactionalId, changelogTopic, deadLetterTopic }: PartitionTaskOptions) {
+export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, restorer, handler, logger, group, topic, partition, transactionalId, changelogTopic, deadLetterTopic }: PartitionTaskOptions) {
   const log = logger.child({ topic, partition });
   const state = createPartitionState();
   let producer: Producer | undefined;
   let phase: TaskPhase = 'starting';
+  let closed = false;
   let failure: ThalwegError | undefined;
   /** The changelog offset from which the state may be behind: read from here after a doubtful commit. */
   let changelogEnd = '0';
@@ -103,9 +113,8 @@ export function createPartitionTask({ kafka, admin, encoder, restorer, handler, 
 
   /** Reads the changelog from `from` to its current end into the state. */
   async function catchUp(from: string | undefined, kind: ProcessorRestoreReport['kind']) {
-    const [changelog, input] = await Promise.all([admin.fetchTopicOffsets(changelogTopic), admin.fetchTopicOffsets(topic)]);
-    const { low, high } = offsetOf(changelog, partition);
-    inputStart = BigInt(offsetOf(input, partition).low);
+    const { low, high } = offsetOf(await topicOffsets(changelogTopic), changelogTopic, partition);
+    inputStart = BigInt(offsetOf(await topicOffsets(topic), topic, partition).low);
     const start = from ?? low;
     const startedAt = performance.now();
     restore = { read: 0, total: Number(BigInt(high) - BigInt(start)), startedAt };
@@ -134,15 +143,26 @@ export function createPartitionTask({ kafka, admin, encoder, restorer, handler, 
     if (processorRestoreChannel.hasSubscribers) processorRestoreChannel.publish(report);
   }
 
+  /** Fences, then restores; Kafka unavailable meanwhile is waited out, anything else stops the task. */
   async function start() {
-    try {
-      await replaceProducer();
-      phase = 'restoring';
-      await catchUp(undefined, 'full');
-      phase = 'active';
-    } catch (error) {
-      if (phase === 'closed') return;
-      fail(kafkaFailure(error, `starting ${topic}/${partition}`));
+    for (let attempt = 1; !closed; attempt += 1) {
+      try {
+        await replaceProducer();
+        if (closed) return;
+        phase = 'restoring';
+        await catchUp(undefined, 'full');
+        if (closed) return;
+        phase = 'active';
+        return;
+      } catch (error) {
+        if (closed) return;
+        const failure = kafkaFailure(error, `starting ${topic}/${partition}`);
+        if (!failure.retriable) return fail(failure);
+        state.clear();
+        phase = 'starting';
+        log.warn('partition not started yet; trying again', { attempt, error: failure });
+        await delay(retryDelay(attempt));
+      }
     }
   }
 
@@ -220,7 +240,7 @@ export function createPartitionTask({ kafka, admin, encoder, restorer, handler, 
       throw new ThalwegError('THALWEG_STATE_LOST', `${topic}/${partition}: the input resumes at ${fetchedOffset} but the changelog ${changelogTopic} holds no state (the input begins at ${inputStart})`);
     }
     if (upTo !== undefined && BigInt(fetchedOffset) > upTo) {
-      const { low } = offsetOf(await admin.fetchTopicOffsets(topic), partition);
+      const { low } = offsetOf(await topicOffsets(topic), topic, partition);
       if (upTo < BigInt(low)) throw new ThalwegError('THALWEG_STATE_LOST', `${topic}/${partition}: the state has decided up to ${upTo}, but the input now begins at ${low}: the records between are gone`);
       return { kind: 'behind', seekTo: String(upTo) };
     }
@@ -299,13 +319,18 @@ export function createPartitionTask({ kafka, admin, encoder, restorer, handler, 
           await replaceProducer();
           await catchUp(changelogEnd, 'tail');
           unsettled = false;
-          phase = 'active';
         } catch (error) {
-          if (phase !== 'closed') fail(kafkaFailure(error, `resynchronising ${topic}/${partition}`));
+          if (closed) return;
+          const failure = kafkaFailure(error, `resynchronising ${topic}/${partition}`);
+          if (!failure.retriable) return fail(failure);
+          // The next batch settles first: a new producer, then the changelog's tail.
+          unsettled = true;
         }
+        if (!closed) phase = 'active';
       });
     },
     async close() {
+      closed = true;
       phase = 'closed';
       restorer.cancel(changelogTopic, partition);
       await ready;

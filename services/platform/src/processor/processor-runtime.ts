@@ -9,6 +9,7 @@ import { silentLogger } from '../telemetry/index.ts';
 import { createPartitionTask, type PartitionTask, type TaskPhase } from './partition-task.ts';
 import type { ProcessorHandler } from './processor-types.ts';
 import { createStateRestorer } from './state-restorer.ts';
+import { serialTopicOffsets } from './topic-offsets.ts';
 
 /** Published once per decided or failed partition batch; the telemetry adapter turns it into metrics. */
 export const processorBatchChannel = diagnostics.channel('thalweg:processor:batch');
@@ -19,6 +20,8 @@ export interface ProcessorBatchReport {
   partition: number;
   decided: number;
   deadLettered: number;
+  /** Kafka transactions the batch was decided in (see maxRecordsPerTransaction). */
+  transactions: number;
   durationMs: number;
   lag: number;
   failed?: { code: string; retriable: boolean; attempt: number };
@@ -52,8 +55,13 @@ export interface ProcessorOptions {
   sessionTimeout?: number; // ms
   heartbeatInterval?: number; // ms
   retry?: { initial?: number; max?: number }; // ms
-  /** Max bytes fetched per partition: bounds the records decided per transaction. */
+  /** Max bytes fetched per partition. */
   maxBytesPerPartition?: number; // bytes
+  /**
+   * Records decided per transaction at most: a larger fetch is decided in several transactions, so
+   * what one writes (events, outcomes, changelog) stays well within Kafka's request size.
+   */
+  maxRecordsPerTransaction?: number;
 }
 
 export interface ProcessorStatus {
@@ -96,15 +104,18 @@ export function createProcessor({
   heartbeatInterval = 3_000, // ms
   retry = {},
   maxBytesPerPartition = 1_048_576, // bytes
+  maxRecordsPerTransaction = 500,
 }: ProcessorOptions) {
   if (topics.length === 0) throw new Error('createProcessor: at least one topic is required');
   if (heartbeatInterval >= sessionTimeout) throw new Error('createProcessor: heartbeatInterval must be lower than sessionTimeout');
   if (partitionsConsumedConcurrently < 1) throw new Error('createProcessor: partitionsConsumedConcurrently must be at least 1');
+  if (maxRecordsPerTransaction < 1) throw new Error('createProcessor: maxRecordsPerTransaction must be at least 1');
 
   const log = logger.child({ component: 'processor', group });
   const consumer: Consumer = kafka.consumer({ groupId: group, sessionTimeout, heartbeatInterval, maxBytesPerPartition, allowAutoTopicCreation: false });
   const admin: Admin = kafka.admin();
   const encoder = createEventEncoder({ registry, schemas, topics: outputs, source, partitionsOf: cachedPartitions(admin, 30_000) });
+  const topicOffsets = serialTopicOffsets(admin);
   const restorer = createStateRestorer({ kafka, group, topics: topics.map(changelogTopic), logger: log });
   const tasks = new Map<string, PartitionTask>();
   const failures = new Map<string, { attempts: number; code: string }>();
@@ -118,7 +129,8 @@ export function createProcessor({
     if (!task) {
       task = createPartitionTask({
         kafka,
-        admin,
+        topicOffsets,
+        retryDelay: (attempt) => backoffDelay(attempt, retry),
         encoder,
         restorer,
         handler,
@@ -204,22 +216,35 @@ export function createProcessor({
       const records = await decodeAll(batch);
       // Where the consumer fetched from, markers and aborted records included: a batch that begins
       // past the state's next offset is a gap, seen and closed, never decided over.
-      const fetchedOffset = (batch as { fetchedOffset?: string }).fetchedOffset ?? batch.firstOffset()!;
-      const nextOffset = String(BigInt(batch.lastOffset()) + 1n);
-      const result = await task.decide(records, { fetchedOffset, nextOffset, attempts: attempt });
-      if (result.kind === 'behind') {
-        log.warn('input ahead of the state; seeking back', { topic, partition, from: fetchedOffset, to: result.seekTo });
-        consumer.seek({ topic, partition, offset: result.seekTo });
-        return;
+      let fetchedOffset = (batch as { fetchedOffset?: string }).fetchedOffset ?? batch.firstOffset()!;
+      let decided = 0;
+      let deadLettered = 0;
+      let transactions = 0;
+      for (let at = 0; at < records.length; at += maxRecordsPerTransaction) {
+        const chunk = records.slice(at, at + maxRecordsPerTransaction);
+        const last = at + maxRecordsPerTransaction >= records.length;
+        // The last transaction of a fetch also covers the markers after its last record.
+        const nextOffset = String(BigInt(last ? batch.lastOffset() : chunk.at(-1)!.offset) + 1n);
+        const result = await task.decide(chunk, { fetchedOffset, nextOffset, attempts: attempt });
+        if (result.kind === 'behind') {
+          log.warn('input ahead of the state; seeking back', { topic, partition, from: fetchedOffset, to: result.seekTo });
+          consumer.seek({ topic, partition, offset: result.seekTo });
+          return;
+        }
+        if (result.kind === 'decided') {
+          decided += result.decided;
+          deadLettered += result.deadLettered;
+          transactions += 1;
+        }
+        fetchedOffset = nextOffset;
+        payload.resolveOffset(String(BigInt(nextOffset) - 1n));
+        await heartbeat().catch(() => {});
       }
-      payload.resolveOffset(batch.lastOffset());
       if (failures.delete(key)) log.info('partition recovered', { topic, partition, attempts: attempt });
-      if (result.kind === 'decided') {
-        report({ group, topic, partition, decided: result.decided, deadLettered: result.deadLettered, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
-      }
+      report({ group, topic, partition, decided, deadLettered, transactions, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
     } catch (error) {
       const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_INTERNAL', (error as Error).message, { cause: error, retriable: true });
-      report({ group, topic, partition, decided: 0, deadLettered: 0, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } });
+      report({ group, topic, partition, decided: 0, deadLettered: 0, transactions: 0, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } });
       if (task.phase !== 'active') {
         payload.pause();
         return;
