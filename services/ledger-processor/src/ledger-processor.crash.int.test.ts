@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createPublisher } from '@thalweg/platform/events';
 import { createSchemaRegistryClient } from '@thalweg/platform/registry';
 import { loadSchemaCatalog, type CommandDecided } from '@thalweg/platform/schemas';
@@ -63,7 +64,8 @@ test('SIGKILLed again and again under sustained commands, the ledger equals a pu
   };
   for (const walletId of wallets) await move({ commandId: crypto.randomUUID(), type: 'credit', walletId, amountMinor: SEED });
 
-  // Sustained traffic from here until every kill is done.
+  // Sustained traffic, about 100 commands/s, from here until every kill is done: paced, since the
+  // ledger topics are the stack's, and every later reader of them reads this run too.
   let sending = true;
   const traffic = (async () => {
     while (sending) {
@@ -74,7 +76,7 @@ test('SIGKILLed again and again under sustained commands, the ledger equals a pu
         if (type === 'transfer') entry.destinationWalletId = pick(wallets.filter((other) => other !== walletId));
         return entry;
       });
-      await Promise.all(batch.map(move));
+      await Promise.all([...batch.map(move), delay(100)]);
     }
   })();
   for (let kill = 0; kill < KILLS; kill += 1) {

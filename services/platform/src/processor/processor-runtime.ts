@@ -2,7 +2,7 @@ import diagnostics from 'node:diagnostics_channel';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ThalwegError, isThalwegError } from '../errors/index.ts';
 import { cachedPartitions, createEventEncoder, type SchemaSource, type TopicSource } from '../events/index.ts';
-import { backoffDelay, decodeRecord, type ProjectionRecord, type ReaderSchemas } from '../projection/index.ts';
+import { backoffDelay, createRetryPauses, decodeRecord, type ProjectionRecord, type ReaderSchemas } from '../projection/index.ts';
 import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { silentLogger } from '../telemetry/index.ts';
@@ -119,7 +119,7 @@ export function createProcessor({
   const restorer = createStateRestorer({ kafka, group, topics: topics.map(changelogTopic), logger: log });
   const tasks = new Map<string, PartitionTask>();
   const failures = new Map<string, { attempts: number; code: string }>();
-  const resumeTimers = new Set<NodeJS.Timeout>();
+  const pauses = createRetryPauses(retry);
   let joins = 0;
   let running = false;
 
@@ -187,15 +187,6 @@ export function createProcessor({
     return records;
   }
 
-  function pauseFor(payload: EachBatchPayload, delay: number) {
-    const resume = payload.pause();
-    const timer = setTimeout(() => {
-      resumeTimers.delete(timer);
-      resume();
-    }, delay);
-    resumeTimers.add(timer);
-  }
-
   async function eachBatch(payload: EachBatchPayload) {
     const { batch, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
@@ -250,11 +241,10 @@ export function createProcessor({
         return;
       }
       failures.set(key, { attempts: attempt, code: failure.code });
-      const delay = backoffDelay(attempt, retry);
-      log.warn('batch failed; partition paused for retry', { topic, partition, attempt, delayMs: delay, error: failure });
       // The same records again, in order, against the state as it was before this batch.
       consumer.seek({ topic, partition, offset: batch.firstOffset()! });
-      pauseFor(payload, delay);
+      const delay = pauses.pause(payload, attempt);
+      log.warn('batch failed; partition paused for retry', { topic, partition, attempt, delayMs: delay, error: failure });
     } finally {
       clearInterval(keepAlive);
     }
@@ -276,8 +266,7 @@ export function createProcessor({
     /** Finishes the batch in progress (its transaction commits or aborts), leaves the group, closes the producers. */
     async stop() {
       running = false;
-      for (const timer of resumeTimers) clearTimeout(timer);
-      resumeTimers.clear();
+      pauses.clear();
       await consumer.disconnect().catch((error: unknown) => log.warn('error while leaving the group', { error }));
       await Promise.all([...tasks.values()].map((task) => task.close()));
       tasks.clear();

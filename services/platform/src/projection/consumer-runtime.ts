@@ -4,7 +4,7 @@ import { ThalwegError, isThalwegError } from '../errors/index.ts';
 import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { silentLogger } from '../telemetry/index.ts';
-import { backoffDelay } from './backoff.ts';
+import { createRetryPauses } from './retry-pauses.ts';
 import { sendDeadLetters } from './dead-letter.ts';
 import { decodeRecord, type ReaderSchemas } from './decode-record.ts';
 import type { ProjectionRecord, ProjectionStore } from './projection-types.ts';
@@ -79,7 +79,7 @@ export function createProjector({
   const consumer: Consumer = kafka.consumer({ groupId: group, sessionTimeout, heartbeatInterval, maxBytesPerPartition, allowAutoTopicCreation: false });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const failures = new Map<string, { attempts: number; code: string }>();
-  const resumeTimers = new Set<NodeJS.Timeout>();
+  const pauses = createRetryPauses(retry);
   let assigned: string[] = [];
   let joins = 0;
   let running = false;
@@ -161,17 +161,11 @@ export function createProjector({
     } catch (error) {
       const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_INTERNAL', (error as Error).message, { cause: error, retriable: true });
       failures.set(key, { attempts: attempt, code: failure.code });
-      const delay = backoffDelay(attempt, retry);
-      log.warn('batch failed; partition paused for retry', { topic, partition, attempt, delayMs: delay, error: failure });
       report({ group, topic, partition, applied: 0, deadLettered: 0, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } });
       // Seek back to the batch's first record so the retry sees exactly the same events, in order.
       consumer.seek({ topic, partition, offset: batch.firstOffset()! });
-      const resume = pause();
-      const timer = setTimeout(() => {
-        resumeTimers.delete(timer);
-        resume();
-      }, delay);
-      resumeTimers.add(timer);
+      const delay = pauses.pause({ pause }, attempt);
+      log.warn('batch failed; partition paused for retry', { topic, partition, attempt, delayMs: delay, error: failure });
     } finally {
       clearInterval(keepAlive);
     }
@@ -194,8 +188,7 @@ export function createProjector({
     /** Finishes the batch in progress, commits, leaves the group. */
     async stop() {
       running = false;
-      for (const timer of resumeTimers) clearTimeout(timer);
-      resumeTimers.clear();
+      pauses.clear();
       // The consumer first (it waits for the batch in progress, which may still send dead letters),
       // then the producer, even when the first fails: a half-closed projector keeps the process alive.
       await consumer.disconnect().catch((error: unknown) => log.warn('error while leaving the group', { error }));

@@ -8,6 +8,7 @@ export { deadLetterHeaders, deadLetterMessage } from './dead-letter.ts';
 export { decodeRecord } from './decode-record.ts';
 export type { ReaderSchemas } from './decode-record.ts';
 export { backoffDelay } from './backoff.ts';
+export { createRetryPauses } from './retry-pauses.ts';
 export { rejection } from './rejection.ts';
 export type { ApplyResult, PartitionBatch, ProjectedEvent, ProjectionRecord, ProjectionStore, RejectedRecord } from './projection-types.ts';
 export { createPostgresPosition } from './postgres-position.ts';
