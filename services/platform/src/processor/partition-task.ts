@@ -60,6 +60,7 @@ export interface PartitionTaskOptions {
 }
 
 const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
+const REFUSED_WRITES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'INVALID_REQUIRED_ACKS']);
 
 /** A Kafka failure as the task acts on it: fenced (stop), a refusal (fail) or unavailable (retry). */
 function kafkaFailure(error: unknown, what: string): ThalwegError {
@@ -67,6 +68,8 @@ function kafkaFailure(error: unknown, what: string): ThalwegError {
   const type = kafkaErrorType(error);
   if (type && FENCED.has(type)) return new ThalwegError('THALWEG_PROCESSOR_FENCED', `${what}: fenced by a newer instance (${type})`, { cause: error });
   if (type?.endsWith('_AUTHORIZATION_FAILED')) return new ThalwegError('THALWEG_INTERNAL', `${what}: refused by Kafka (${type}); check the topic specs' ACLs`, { cause: error });
+  // The same writes would be refused again: stop and say so rather than retry for ever.
+  if (type && REFUSED_WRITES.has(type)) return new ThalwegError('THALWEG_INTERNAL', `${what}: refused by Kafka (${type})`, { cause: error });
   return new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `${what}: ${(error as Error).message}`, { cause: error });
 }
 
