@@ -32,6 +32,16 @@ test('a KYC step sets kycState; credits and debits are entries; a wallet opening
   assert.deepEqual(searchProjection(event('thalweg.ledger.WalletOpened', { walletId: 'w1' })), []);
 });
 
+test("a transfer's entries carry its id, and the transfer's own events write nothing", () => {
+  const leg = { walletId: 'w2', entryId: 'e2', tenantId: 'acme', amountMinor: 300, currency: 'EUR', reference: 'rent', creditedAt: at, transferId: 't1' };
+  const [credit] = searchProjection(event('thalweg.ledger.FundsCredited', leg));
+  assert.equal(credit?.kind === 'upsert' && credit.document.transferId, 't1');
+  const [plain] = searchProjection(event('thalweg.ledger.FundsCredited', { ...leg, transferId: null }));
+  assert.ok(plain?.kind === 'upsert' && !('transferId' in plain.document), 'a plain credit has no transfer');
+  const transfer = { transferId: 't1', sourceWalletId: 'w1', destinationWalletId: 'w2', tenantId: 'acme', amountMinor: 300, currency: 'EUR' };
+  for (const type of ['thalweg.ledger.TransferRequested', 'thalweg.ledger.TransferSettled', 'thalweg.ledger.TransferRejected']) assert.deepEqual(searchProjection(event(type, transfer)), [], type);
+});
+
 test('an event type the projection does not know is rejected', () => {
   assert.throws(() => searchProjection(event('thalweg.markets.TradeExecuted', {})), { code: 'THALWEG_EVENT_REJECTED' });
 });
