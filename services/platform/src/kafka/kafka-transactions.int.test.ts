@@ -96,3 +96,26 @@ test('a second producer with the same transactional id fences the first: its wri
   assert.ok(refusals.some((type) => type === 'PRODUCER_FENCED' || type === 'INVALID_PRODUCER_EPOCH'), `the zombie is refused (${refusals.join(', ')})`);
   assert.deepEqual(await readUntil(t, kafka, topic, 'owner'), ['owner'], 'nothing the zombie wrote is visible');
 });
+
+test('aborted transactions of producers that interleave on a partition never reach a read_committed consumer', async (t) => {
+  const kafka = testKafka();
+  const admin = await testAdmin(t, kafka);
+  const topic = await createTestTopic(t, admin, { prefix: 'txn-interleaved', partitions: 1 });
+  const first = await transactionalProducer(t, kafka, uniqueName('txn-first'));
+  const second = await transactionalProducer(t, kafka, uniqueName('txn-second'));
+  // The first's transaction begins before the second's and ends after it: the broker lists the
+  // aborted transactions by where they end, not where they begin (KafkaJS 2.2.4 assumed the latter).
+  const outer = await first.transaction();
+  await outer.send({ topic, acks: -1, messages: [{ value: 'first-aborted-1' }] });
+  const inner = await second.transaction();
+  await inner.send({ topic, acks: -1, messages: [{ value: 'second-aborted' }] });
+  await inner.abort();
+  await outer.send({ topic, acks: -1, messages: [{ value: 'first-aborted-2' }] });
+  await outer.abort();
+  const committed = await second.transaction();
+  await committed.send({ topic, acks: -1, messages: [{ value: 'committed' }] });
+  await committed.commit();
+
+  assert.deepEqual(await readUntil(t, kafka, topic, 'committed'), ['committed']);
+  assert.deepEqual(await readUntil(t, kafka, topic, 'committed', { readUncommitted: true }), ['first-aborted-1', 'second-aborted', 'first-aborted-2', 'committed'], 'the aborted records are on the log');
+});
