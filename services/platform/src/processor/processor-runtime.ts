@@ -2,7 +2,7 @@ import diagnostics from 'node:diagnostics_channel';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ThalwegError, isThalwegError } from '../errors/index.ts';
 import { cachedPartitions, createEventEncoder, type SchemaSource, type TopicSource } from '../events/index.ts';
-import { backoffDelay, createRetryPauses, decodeRecord, type ProjectionRecord, type ReaderSchemas } from '../projection/index.ts';
+import { backoffDelay, createRetryPauses, decodeBatch, type ReaderSchemas } from '../projection/index.ts';
 import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { silentLogger } from '../telemetry/index.ts';
@@ -11,7 +11,7 @@ import type { ProcessorHandler } from './processor-types.ts';
 import { createStateRestorer } from './state-restorer.ts';
 import { serialTopicOffsets } from './topic-offsets.ts';
 
-/** Published once per decided or failed partition batch; the telemetry adapter turns it into metrics. */
+/** Published once per decided or failed partition batch, for telemetry to subscribe to (nothing turns it into metrics yet). */
 export const processorBatchChannel = diagnostics.channel('thalweg:processor:batch');
 
 export interface ProcessorBatchReport {
@@ -78,12 +78,12 @@ const keyOf = (topic: string, partition: number) => `${topic}/${partition}`;
 /**
  * The processor runtime: consume, decide, produce, exactly once. Each assigned input partition is
  * a task (partition-task.ts) with its own state, restored from the changelog before its first
- * record is decided, and its own transactional producer. A batch is decided in one transaction;
- * a transient failure (Kafka or the registry unavailable) aborts it, pauses the partition and
- * decides the same records again after a backoff, against the state as it was before the batch,
- * so nothing is produced twice. Records that can never be decided (bad bytes, unknown schema, a
- * handler rejecting them) are dead-lettered inside the transaction. Consumers read committed
- * records only.
+ * record is decided, and its own transactional producer. A fetched batch is decided in one
+ * transaction (several when it holds more than maxRecordsPerTransaction records); a transient
+ * failure (Kafka or the registry unavailable) aborts it, pauses the partition and decides the
+ * same records again after a backoff, against the state as it was before the batch, so nothing is
+ * produced twice. Records that can never be decided (bad bytes, unknown schema, a handler
+ * rejecting them) are dead-lettered inside the transaction. Consumers read committed records only.
  */
 export function createProcessor({
   kafka,
@@ -181,12 +181,6 @@ export function createProcessor({
     if (processorBatchChannel.hasSubscribers) processorBatchChannel.publish(entry);
   }
 
-  async function decodeAll({ topic, partition, messages }: EachBatchPayload['batch']): Promise<ProjectionRecord[]> {
-    const records: ProjectionRecord[] = [];
-    for (const message of messages) records.push(await decodeRecord(registry, readers, topic, partition, message));
-    return records;
-  }
-
   async function eachBatch(payload: EachBatchPayload) {
     const { batch, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
@@ -204,7 +198,7 @@ export function createProcessor({
         payload.pause();
         return;
       }
-      const records = await decodeAll(batch);
+      const records = await decodeBatch(registry, readers, batch);
       // Where the consumer fetched from, markers and aborted records included: a batch that begins
       // past the state's next offset is a gap, seen and closed, never decided over.
       let fetchedOffset = (batch as { fetchedOffset?: string }).fetchedOffset ?? batch.firstOffset()!;

@@ -6,10 +6,10 @@ import type { Logger } from '../telemetry/index.ts';
 import { silentLogger } from '../telemetry/index.ts';
 import { createRetryPauses } from './retry-pauses.ts';
 import { sendDeadLetters } from './dead-letter.ts';
-import { decodeRecord, type ReaderSchemas } from './decode-record.ts';
-import type { ProjectionRecord, ProjectionStore } from './projection-types.ts';
+import { decodeBatch, type ReaderSchemas } from './decode-record.ts';
+import type { ProjectionStore } from './projection-types.ts';
 
-/** Published once per applied or failed partition batch; the telemetry adapter turns it into metrics. */
+/** Published once per applied or failed partition batch, for telemetry to subscribe to. */
 export const projectionBatchChannel = diagnostics.channel('thalweg:projection:batch');
 
 export interface ProjectionBatchReport {
@@ -119,12 +119,6 @@ export function createProjector({
     if (projectionBatchChannel.hasSubscribers) projectionBatchChannel.publish(entry);
   }
 
-  async function decodeAll({ topic, partition, messages }: EachBatchPayload['batch']): Promise<ProjectionRecord[]> {
-    const records: ProjectionRecord[] = [];
-    for (const message of messages) records.push(await decodeRecord(registry, readers, topic, partition, message));
-    return records;
-  }
-
   async function eachBatch(payload: EachBatchPayload) {
     const { batch, heartbeat, pause, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
     const { topic, partition } = batch;
@@ -135,7 +129,7 @@ export function createProjector({
     // Heartbeats keep the membership while a long batch is applied (kafkajs only heartbeats between calls).
     const keepAlive = setInterval(() => heartbeat().catch(() => {}), heartbeatInterval);
     try {
-      const records = await decodeAll(batch);
+      const records = await decodeBatch(registry, readers, batch);
       const lastOffset = batch.lastOffset();
       const nextOffset = String(BigInt(lastOffset) + 1n);
       let deadLettered = 0;

@@ -58,3 +58,10 @@ export async function decodeRecord(
     event: { topic, partition, offset, key, metadata: { ...metadata, type, tenant }, schemaId: decoded.schemaId, data: decoded.payload },
   };
 }
+
+/** Decodes a fetched batch's records in order (see decodeRecord). */
+export async function decodeBatch(registry: SchemaRegistryClient, readers: ReaderSchemas | undefined, { topic, partition, messages }: { topic: string; partition: number; messages: KafkaMessage[] }): Promise<ProjectionRecord[]> {
+  const records: ProjectionRecord[] = [];
+  for (const message of messages) records.push(await decodeRecord(registry, readers, topic, partition, message));
+  return records;
+}

@@ -5,7 +5,7 @@ export { createProjectionOffsetsTable, readProjectionOffsets } from './postgres-
 export type { PostgresHandler, PostgresStoreOptions, SqlOperation } from './postgres-store.ts';
 export { isPermanentPostgresError } from './postgres-errors.ts';
 export { deadLetterHeaders, deadLetterMessage } from './dead-letter.ts';
-export { decodeRecord } from './decode-record.ts';
+export { decodeBatch, decodeRecord } from './decode-record.ts';
 export type { ReaderSchemas } from './decode-record.ts';
 export { backoffDelay } from './backoff.ts';
 export { createRetryPauses } from './retry-pauses.ts';
