@@ -4,6 +4,5 @@ export { processorRestoreChannel } from './partition-task.ts';
 export type { ProcessorRestoreReport, TaskPhase } from './partition-task.ts';
 export type { Decision, ProcessorHandler } from './processor-types.ts';
 export type { StateView } from './partition-state.ts';
-export { INPUT_OFFSET_KEY } from './changelog-records.ts';
 export { processorReadiness } from './processor-readiness.ts';
 export { processorServiceOptions, startProcessorService } from './processor-service.ts';

@@ -15,7 +15,7 @@ import type { PartitionOffsets } from './topic-offsets.ts';
 
 const { Partitioners } = kafkajs;
 
-/** Published when a partition's state has been read back from its changelog. */
+/** Published when a partition's state has been read back from its changelog, for telemetry to subscribe to. */
 export const processorRestoreChannel = diagnostics.channel('thalweg:processor:restore');
 
 export interface ProcessorRestoreReport {
@@ -100,7 +100,7 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
   /** The input's first offset when the task started: the state must begin there if it is empty. */
   let inputStart = 0n;
   let unsettled = false;
-  let restore: { read: number; total: number; startedAt: number; durationMs?: number } | undefined;
+  let restore: { read: number; total: number; durationMs?: number } | undefined;
 
   async function replaceProducer() {
     const previous = producer;
@@ -117,10 +117,10 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
   /** Reads the changelog from `from` to its current end into the state. */
   async function catchUp(from: string | undefined, kind: ProcessorRestoreReport['kind']) {
     const { low, high } = offsetOf(await topicOffsets(changelogTopic), changelogTopic, partition);
-    inputStart = BigInt(offsetOf(await topicOffsets(topic), topic, partition).low);
+    if (kind === 'full') inputStart = BigInt(offsetOf(await topicOffsets(topic), topic, partition).low);
     const start = from ?? low;
     const startedAt = performance.now();
-    restore = { read: 0, total: Number(BigInt(high) - BigInt(start)), startedAt };
+    restore = { read: 0, total: Number(BigInt(high) - BigInt(start)) };
     let lastReport = startedAt;
     const read = await restorer.restore({
       topic: changelogTopic,
@@ -140,7 +140,7 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
     });
     changelogEnd = high;
     const durationMs = performance.now() - startedAt;
-    restore = { read, total: restore.total, startedAt, durationMs };
+    restore = { read, total: restore.total, durationMs };
     log.info('state restored', { changelog: changelogTopic, kind, records: read, keys: state.size, durationMs: Math.round(durationMs) });
     const report: ProcessorRestoreReport = { group, topic, partition, records: read, keys: state.size, durationMs, kind };
     if (processorRestoreChannel.hasSubscribers) processorRestoreChannel.publish(report);
@@ -229,7 +229,10 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
     return transaction.sendBatch({ acks: -1, topicMessages: topicMessages(messages) });
   }
 
-  /** After a commit whose outcome is unknown: a new producer settles it, and the changelog says which. */
+  /**
+   * After a commit whose outcome is unknown, or a rebalance: a new producer fences any other owner
+   * and settles what is open, and the changelog's tail brings the state up to what was committed.
+   */
   async function settle() {
     await replaceProducer();
     await catchUp(changelogEnd, 'tail');
@@ -247,13 +250,11 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
       if (upTo < BigInt(low)) throw new ThalwegError('THALWEG_STATE_LOST', `${topic}/${partition}: the state has decided up to ${upTo}, but the input now begins at ${low}: the records between are gone`);
       return { kind: 'behind', seekTo: String(upTo) };
     }
-    const fresh = records.filter((record) => upTo === undefined || BigInt(record.offset) >= upTo);
     if (upTo !== undefined && BigInt(nextOffset) <= upTo) return { kind: 'already-decided' };
+    const fresh = records.filter((record) => upTo === undefined || BigInt(record.offset) >= upTo);
 
     const changes = state.begin();
     let transaction: Transaction | undefined;
-    let rejectedCount = 0;
-    let decidedCount = 0;
     try {
       transaction = await producer!.transaction();
       const { decided, rejected } = await decideAll(fresh, changes);
@@ -267,8 +268,6 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
       const sent = await send(transaction, [...following, ...changelog, ...deadLetters]);
       const changelogWrite = sent.find((entry) => entry.topicName === changelogTopic);
       await transaction.sendOffsets({ consumerGroupId: group, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
-      rejectedCount = rejected.length;
-      decidedCount = decided.length;
       try {
         await transaction.commit();
       } catch (error) {
@@ -277,6 +276,7 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
       }
       changes.commit();
       if (changelogWrite) changelogEnd = String(BigInt(changelogWrite.baseOffset!) + BigInt(changelog.length));
+      return { kind: 'decided', decided: decided.length, deadLettered: rejected.length };
     } catch (error) {
       changes.abort();
       if (!unsettled && transaction) {
@@ -290,7 +290,6 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
       if (failed.code === 'THALWEG_PROCESSOR_FENCED' || !failed.retriable) fail(failed);
       throw failed;
     }
-    return { kind: 'decided', decided: decidedCount, deadLettered: rejectedCount };
   }
 
   return {
@@ -319,9 +318,7 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
       phase = 'restoring';
       ready = exclusive(async () => {
         try {
-          await replaceProducer();
-          await catchUp(changelogEnd, 'tail');
-          unsettled = false;
+          await settle();
         } catch (error) {
           if (closed) return;
           const failure = kafkaFailure(error, `resynchronising ${topic}/${partition}`);

@@ -15,7 +15,11 @@ export interface Restoration {
 
 interface Pending extends Restoration {
   read: number;
-  /** The next offset to apply: a record fetched again after a rejoin is not applied twice. */
+  /**
+   * Where the partition has been read up to, markers included. Only a fetch that begins exactly
+   * here is read: one fetched before the seek (or before a rejoin) is neither applied nor counted
+   * towards the end, so a restoration never ends with records it did not apply.
+   */
   position: bigint;
   resolve(read: number): void;
   reject(error: unknown): void;
@@ -42,21 +46,21 @@ export function createStateRestorer({ kafka, group, topics, logger }: { kafka: K
     entry.resolve(entry.read);
   }
 
-  /** Done once everything before `until` has been fetched, markers and aborted records included. */
-  function check(topic: string, partition: number, lastOffset: string) {
-    const entry = pending.get(partitionKey(topic, partition));
-    if (entry && BigInt(lastOffset) + 1n >= BigInt(entry.until)) finish(entry);
+  /** Done once everything before `until` has been read, markers and aborted records included. */
+  function check(entry: Pending) {
+    if (entry.position >= BigInt(entry.until)) finish(entry);
   }
 
   async function eachBatch({ batch, isStale }: EachBatchPayload) {
     const { topic, partition } = batch;
     const entry = pending.get(partitionKey(topic, partition));
-    // A partition no restoration asked for, or a fetch from before the seek, is not read.
+    // A partition no restoration asked for is not read.
     if (!entry) return consumer.pause([{ topic, partitions: [partition] }]);
-    if (isStale()) return;
+    // KafkaJS's own record of where this fetch began (its Batch, not its typings).
+    const fetchedOffset = (batch as { fetchedOffset?: string }).fetchedOffset;
+    if (isStale() || fetchedOffset === undefined || BigInt(fetchedOffset) !== entry.position) return;
     for (const message of batch.messages) {
-      const offset = BigInt(message.offset);
-      if (offset < entry.position || offset >= BigInt(entry.until)) continue;
+      if (BigInt(message.offset) >= BigInt(entry.until)) break;
       try {
         entry.apply(message);
       } catch (error) {
@@ -65,18 +69,28 @@ export function createStateRestorer({ kafka, group, topics, logger }: { kafka: K
         return entry.reject(error);
       }
       entry.read += 1;
-      entry.position = offset + 1n;
     }
+    entry.position = BigInt(batch.lastOffset()) + 1n;
     entry.onProgress?.(entry.read, batch.lastOffset());
-    check(topic, partition, batch.lastOffset());
+    check(entry);
+  }
+
+  /**
+   * A fetch of markers or aborted records only never reaches eachBatch: it moves the position on
+   * when it begins where the partition has been read up to.
+   */
+  function skipFiltered({ topic, partition, batchSize, firstOffset, lastOffset }: { topic: string; partition: number; batchSize: number; firstOffset: string | null; lastOffset: string }) {
+    const entry = pending.get(partitionKey(topic, partition));
+    if (!entry || batchSize > 0 || firstOffset === null || BigInt(firstOffset) > entry.position) return;
+    entry.position = BigInt(lastOffset) + 1n;
+    check(entry);
   }
 
   return {
     async start() {
       joined = new Promise((resolve) => (markJoined = resolve));
       consumer.on(consumer.events.GROUP_JOIN, () => markJoined());
-      // Batches of markers or aborted records only are resolved without reaching eachBatch.
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => check(payload.topic, payload.partition, payload.lastOffset));
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => skipFiltered(payload));
       await consumer.connect();
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, partitionsConsumedConcurrently: 8, eachBatch });
