@@ -117,9 +117,9 @@ export function createEventEncoder({ registry, schemas, topics, source, partitio
 
   return {
     validate,
-    /** Validates, then encodes, the events in the order given. */
-    async encode(events: DomainEvent[]): Promise<EncodedEvent[]> {
-      for (const event of events) validate(event);
+    /** Validates (unless the caller has, with `validate`), then encodes, the events in the order given. */
+    async encode(events: DomainEvent[], { validated = false } = {}): Promise<EncodedEvent[]> {
+      if (!validated) for (const event of events) validate(event);
       const types = [...new Set(events.map((event) => event.type))];
       const targets = new Map(await Promise.all(types.map(async (eventType) => [eventType, await target(eventType)] as const)));
       return events.map((event) => prepare(event, targets.get(event.type)!));

@@ -51,10 +51,11 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
 
   async function publishBatch(events: DomainEvent[]): Promise<PublishResult[]> {
     if (events.length === 0) return [];
+    // Checked before connecting: a payload at fault is a field error whether Kafka is up or not.
     for (const event of events) encoder.validate(event);
     try {
       await ensureConnected();
-      const encoded = await encoder.encode(events);
+      const encoded = await encoder.encode(events, { validated: true });
       const metadata = await producer.sendBatch({ acks: -1, topicMessages: topicMessages(encoded) });
       return positionsOf(encoded, metadata);
     } catch (error) {
