@@ -18,7 +18,7 @@ export interface CommandStatus {
 }
 
 /** The reason a rejection names, as one of Thalweg's codes: an unknown one reads as THALWEG_COMMAND_REJECTED. */
-export function rejectionCode(reason: string | undefined): ErrorCode {
+function rejectionCode(reason: string | undefined): ErrorCode {
   return reason !== undefined && reason in errorCodes && errorCodes[reason as ErrorCode].status === 422 ? (reason as ErrorCode) : 'THALWEG_COMMAND_REJECTED';
 }
 

@@ -1,5 +1,5 @@
 export { createCommandOutcomes } from './command-outcomes.ts';
 export type { CommandOutcomes, CommandOutcomesOptions } from './command-outcomes.ts';
-export { rejectionCode, rejectionError } from './command-status.ts';
+export { rejectionError } from './command-status.ts';
 export type { CommandStatus } from './command-status.ts';
-export { createOutcomeRecorder, statusOf } from './outcome-recorder.ts';
+export { createOutcomeRecorder } from './outcome-recorder.ts';

@@ -6,7 +6,7 @@ import type { CommandStatus } from './command-status.ts';
 const position = ({ topic, partition, offset }: { topic: string; partition: number; offset: number }) => ({ topic, partition, offset: String(offset) });
 
 /** A CommandDecided event as the status the command side answers with. */
-export function statusOf(decided: CommandDecided): CommandStatus {
+function statusOf(decided: CommandDecided): CommandStatus {
   return {
     commandId: decided.commandId,
     commandType: decided.commandType,
