@@ -23,11 +23,14 @@ export function commandRoutes({ outcomes, access, waitMax }: CommandRouteDepende
   return (router: Router) => {
     router.get('/commands/:commandId', async (request, response) => {
       const { commandId } = parseFields(request.params, commandIdRule, 'path');
-      const wait = preferredWait(request.header('prefer'), waitMax);
-      if (wait > 0) response.setHeader('Preference-Applied', `wait=${wait}`);
-      const status = wait > 0 ? await outcomes.waitForDecision(commandId, wait * 1_000) : await outcomes.find(commandId);
+      // A command is recorded before its 202 is sent: one not found now is unknown, and only its
+      // tenant's callers wait for its decision.
+      let status = await outcomes.find(commandId);
       await access.authorize(request, 'commands:read', { type: 'command', id: commandId, tenant: status?.tenant ?? null });
       if (!status) throw new ThalwegError('THALWEG_NOT_FOUND', `command ${commandId} not found`);
+      const wait = preferredWait(request.header('prefer'), waitMax);
+      if (wait > 0) response.setHeader('Preference-Applied', `wait=${wait}`);
+      if (wait > 0 && status.status === 'pending') status = (await outcomes.waitForDecision(commandId, wait * 1_000)) ?? status;
       const body = { ...decidedBody(status), commandType: status.commandType, walletId: status.walletId, command: status.command };
       if (body.consistencyToken) response.setHeader('Consistency-Token', body.consistencyToken);
       response.json(status.status === 'rejected' ? { ...body, problem: toProblem(rejectionError(status)) } : body);

@@ -37,7 +37,7 @@ export function ledgerCommands({ publisher, outcomes, idempotency, waitMax }: Le
     command: (commandId: string, submit: Submit) => Promise<Record<string, unknown>>,
     created?: (body: Record<string, unknown>) => string,
   ): Promise<void> {
-    const answer = await runCommand({ request, idempotency }, operation, async (commandId) => {
+    const pending = await runCommand({ request, idempotency }, operation, async (commandId) => {
       let position: ConsistencyPosition | undefined;
       const submit: Submit = async (event) => {
         const result = await publisher.publish(event);
@@ -49,20 +49,20 @@ export function ledgerCommands({ publisher, outcomes, idempotency, waitMax }: Le
       if (!position) throw new ThalwegError('THALWEG_INTERNAL', `${operation}: the command was never submitted`);
       return { status: 202, body: { commandId, ...extra, status: 'pending', consistencyToken: encodeCommandToken(commandId, position), position } };
     });
-    const body = answer.body as Record<string, unknown> & { commandId: string };
+    const body = pending.body as Record<string, unknown> & { commandId: string };
     const wait = preferredWait(request.header('prefer'), waitMax);
     if (wait > 0) {
       response.setHeader('Preference-Applied', `wait=${wait}`);
       const status = await outcomes.waitForDecision(body.commandId, wait * 1_000);
-      if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+      if (pending.replayed) response.setHeader('Idempotent-Replayed', 'true');
       if (status?.status === 'rejected') throw rejectionError(status);
       if (status?.status === 'accepted') {
         const { position: _command, consistencyToken: _pending, ...rest } = body;
         const decided = { ...rest, ...decidedBody(status) };
-        return sendAnswer(response, { status: created ? 201 : 200, body: decided, replayed: answer.replayed, ...(created ? { location: created(decided) } : {}) });
+        return sendAnswer(response, { status: created ? 201 : 200, body: decided, replayed: pending.replayed, ...(created ? { location: created(decided) } : {}) });
       }
     }
-    sendAnswer(response, { ...answer, location: `/v1/commands/${body.commandId}` });
+    sendAnswer(response, { ...pending, location: `/v1/commands/${body.commandId}` });
   };
 }
 
