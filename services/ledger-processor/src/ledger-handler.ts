@@ -12,6 +12,9 @@ const positionOf = ({ topic, partition, offset }: { topic: string; partition: nu
 /** The positions of a decision's ledger events: they come first, before a transfer's next step. */
 const eventPositions = (positions: PublishResult[], count: number) => positions.slice(0, count).map(positionOf);
 
+/** An outcome's fields; the reason and detail come from the rejection, when there is one. */
+type OutcomeFields = Omit<CommandDecided, 'reason' | 'detail' | 'positions'> & { rejection?: Rejection; positions?: Position[] };
+
 /**
  * The ledger processor's handler: turns one command into the ledger's events, a transfer's next
  * step and, once decided, the command's outcome, and keeps the wallet's state. The decision itself
@@ -32,7 +35,7 @@ export function createLedgerHandler(): ProcessorHandler {
       ...(input.metadata.traceparent ? { traceparent: input.metadata.traceparent } : {}),
       ...(input.metadata.tracestate ? { tracestate: input.metadata.tracestate } : {}),
     });
-    const outcome = (fields: Omit<CommandDecided, 'reason' | 'detail' | 'positions'> & { rejection?: Rejection; positions?: Position[] }): DomainEvent => {
+    const outcome = (fields: OutcomeFields): DomainEvent => {
       const { rejection, positions = [], ...rest } = fields;
       const data: CommandDecided = { ...rest, reason: rejection?.reason ?? null, detail: rejection?.detail ?? null, positions };
       return emit('thalweg.ledger.CommandDecided', data.commandId, data.tenantId, data);
@@ -41,8 +44,10 @@ export function createLedgerHandler(): ProcessorHandler {
     const applyEvents = (events: LedgerEvent[]) => {
       for (const event of events) {
         const key = stateKeys.wallet(walletOfEvent(event));
-        const next = evolve(state.get<WalletState>(key), event);
-        if (next) state.set(key, next);
+        const current = state.get<WalletState>(key);
+        const next = evolve(current, event);
+        // A transfer's own events leave the wallet as it is: nothing to write to the changelog.
+        if (next && next !== current) state.set(key, next);
       }
       return events.map((event) => emit(event.type, walletOfEvent(event), event.data.tenantId, event.data));
     };
@@ -56,7 +61,7 @@ export function createLedgerHandler(): ProcessorHandler {
 
 interface Emitters {
   applyEvents(events: LedgerEvent[]): DomainEvent[];
-  outcome(fields: Omit<CommandDecided, 'reason' | 'detail' | 'positions'> & { rejection?: Rejection; positions?: Position[] }): DomainEvent;
+  outcome(fields: OutcomeFields): DomainEvent;
   emit(type: string, subject: string, tenant: string, data: unknown): DomainEvent;
 }
 
@@ -69,7 +74,7 @@ function decideClientCommand(command: ClientCommand, input: ProjectedEvent, stat
   const verdict = decide({ wallet: state.get<WalletState>(stateKeys.wallet(walletId)) }, command);
   const decided = { commandId, commandType: command.type, tenantId, walletId, command: positionOf(input), decidedAt: requestedAt };
   if (verdict.kind === 'rejected') {
-    state.set(commandKey, { outcome: 'rejected', reason: verdict.rejection.reason } satisfies CommandRecord);
+    state.set(commandKey, { outcome: 'rejected' } satisfies CommandRecord);
     return { events: [outcome({ ...decided, outcome: 'rejected', rejection: verdict.rejection })] };
   }
   const events = applyEvents(verdict.events);
@@ -124,7 +129,7 @@ function completeTransfer(step: CompleteTransfer, state: StateView, { applyEvent
   };
   if (!step.credited) {
     const rejection: Rejection = { reason: step.reason ?? 'THALWEG_COMMAND_REJECTED', detail: step.detail ?? 'the destination could not be credited' };
-    state.set(stateKeys.command(transfer.commandId), { outcome: 'rejected', reason: rejection.reason } satisfies CommandRecord);
+    state.set(stateKeys.command(transfer.commandId), { outcome: 'rejected' } satisfies CommandRecord);
     return { events, then: () => [outcome({ ...decided, outcome: 'rejected', rejection })] };
   }
   state.set(stateKeys.command(transfer.commandId), { outcome: 'accepted' } satisfies CommandRecord);

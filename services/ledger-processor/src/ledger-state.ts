@@ -1,4 +1,4 @@
-import type { Position, RejectionReason } from '@thalweg/platform/schemas';
+import type { Position } from '@thalweg/platform/schemas';
 
 /** A wallet as the ledger processor holds it: what decisions need, nothing more. */
 export interface WalletState {
@@ -28,10 +28,9 @@ export interface TransferState {
   debitPositions: Position[];
 }
 
-/** What a command id was decided into, so a command seen again changes nothing. */
+/** That a command id was decided (its outcome is on the log), so a command seen again changes nothing. */
 export interface CommandRecord {
   outcome: 'accepted' | 'rejected' | 'pending';
-  reason?: RejectionReason;
 }
 
 /** The state keys of one partition (all of them hold JSON). */
