@@ -39,7 +39,7 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 # Start order; `down` goes in reverse.
-COMPONENTS=(postgres ferretdb redis kafka registry opa keycloak)
+COMPONENTS=(postgres ferretdb redis typesense kafka registry opa keycloak)
 
 for c in "${COMPONENTS[@]}"; do
   # shellcheck source=/dev/null
