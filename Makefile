@@ -5,10 +5,7 @@ SHELL := /bin/bash
 # --test-force-exit: a client a failed test left open must not hold the run until CI's limit.
 NODE_TEST := node --import tsx --test --test-reporter=spec --test-force-exit
 FIND_TESTS = find services tests compose -name '$(1)' -not -path '*/node_modules/*' | sort
-UNIT_TESTS = $(shell find services compose -name '*.test.ts' -not -name '*.int.test.ts' -not -name '*.e2e.test.ts' -not -name '*.contract.test.ts' -not -path '*/node_modules/*' | sort)
-# Contract tests: an adapter against the documented request and response shapes of a component
-# that cannot run here (Typesense), served by a local stand-in.
-CONTRACT_TESTS = $(shell $(call FIND_TESTS,*.contract.test.ts))
+UNIT_TESTS = $(shell find services compose -name '*.test.ts' -not -name '*.int.test.ts' -not -name '*.e2e.test.ts' -not -path '*/node_modules/*' | sort)
 INT_TESTS = $(shell $(call FIND_TESTS,*.int.test.ts))
 E2E_TESTS = $(shell $(call FIND_TESTS,*.e2e.test.ts))
 STACK := bash compose/native/stack.sh
@@ -17,7 +14,7 @@ THALWEG := services/cli/bin/thalweg
 # Tests, the CLI and the benchmark connect where the stack says it listens (THALWEG_PORT_OFFSET moves it).
 STACK_ENV := set -a; f="$${THALWEG_HOME:-.thalweg}/stack.env"; [ ! -f "$$f" ] || . "$$f"; set +a;
 
-.PHONY: help up down status reset deps stack check test test-unit test-contract test-policies test-int test-e2e bench
+.PHONY: help up down status reset deps stack check test test-unit test-policies test-int test-e2e bench
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,16 +60,13 @@ test-policies: ## Rego policy checks and tests (OPA is built on first use)
 	$(STACK) run opa test policies/ -v
 	$(STACK) run opa test policies/ --coverage --threshold 100 >/dev/null
 
-test-contract: deps ## contract tests of adapters for components that cannot run here (Typesense)
-	$(NODE_TEST) $(CONTRACT_TESTS)
-
-test-int: stack ## integration tests against the real native stack
+test-int: stack ## integration tests against the real native stack (Typesense included)
 	$(STACK_ENV) $(NODE_TEST) $(INT_TESTS)
 
 test-e2e: stack ## end-to-end tests through the service processes and their HTTP APIs
 	$(STACK_ENV) $(NODE_TEST) $(E2E_TESTS)
 
-test: check test-unit test-contract test-policies test-int test-e2e ## the whole suite; sets up what it needs
+test: check test-unit test-policies test-int test-e2e ## the whole suite; sets up what it needs
 
 bench: stack ## producer SDK, projections, API guards and the ledger processor; see docs/benchmarks.md
 	$(STACK_ENV) node --import tsx bench/run.ts

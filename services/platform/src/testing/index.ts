@@ -15,3 +15,5 @@ export { revokeAclsAtEnd } from './test-acls.ts';
 export { createProjectionFixture } from './projection-fixture.ts';
 export { cutOffDatabase } from './database-outage.ts';
 export { startThreeBrokerStack } from './three-broker-stack.ts';
+export { testTypesense, typesensePrefixOfTest, startTypesenseProcess } from './test-typesense.ts';
+export type { TypesenseProcess } from './test-typesense.ts';
