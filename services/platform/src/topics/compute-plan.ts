@@ -13,21 +13,26 @@ export interface ComputePlanOptions {
   acls?: DesiredAcls;
 }
 
-type ActionTarget = Pick<PlanAction, 'topic' | 'deadLetterOf' | 'changelogOf'>;
+type ActionTarget = Pick<PlanAction, 'topic' | 'deadLetterOf' | 'changelogOf' | 'retryOf'>;
 
-/** The topic to name for a destructive action: its own, or the one its dead letter or changelog topic derives from. */
+/** The topic to name for a destructive action: its own, or the one its dead letter, retry or changelog topic derives from. */
 export function namedTopicOf(action: ActionTarget): string {
   return derivedFrom(action)?.topic ?? action.topic;
 }
 
-/** A destructive action on a topic runs when the topic, or the topic a dead letter or changelog topic derives from, is named. */
+/** A destructive action on a topic runs when the topic, or the topic a dead letter, retry or changelog topic derives from, is named. */
 export function isNamed(action: ActionTarget, allowDestructive: readonly string[]): boolean {
   return allowDestructive.includes(action.topic) || allowDestructive.includes(namedTopicOf(action));
 }
 
 /** The plan action fields that say which topic an action is about. */
 function targetOf(topic: DesiredTopic): ActionTarget {
-  return { topic: topic.name, ...(topic.deadLetterOf ? { deadLetterOf: topic.deadLetterOf } : {}), ...(topic.changelogOf ? { changelogOf: topic.changelogOf } : {}) };
+  return {
+    topic: topic.name,
+    ...(topic.deadLetterOf ? { deadLetterOf: topic.deadLetterOf } : {}),
+    ...(topic.changelogOf ? { changelogOf: topic.changelogOf } : {}),
+    ...(topic.retryOf ? { retryOf: topic.retryOf } : {}),
+  };
 }
 
 /** The replication the cluster can hold: RF capped at the broker count, min ISR at max(1, RF-1) when capped. */
@@ -100,6 +105,7 @@ function configActions(base: ActionTarget, changes: ConfigChange[], declared: Re
 /** Derived topics left on the cluster when their group goes (or stops being stateful): reported, never deleted unasked. */
 const orphanKinds = [
   { suffix: 'dlq', what: 'dead letter topic of a consumer group' },
+  { suffix: 'retry', what: 'retry topic of a consumer group' },
   { suffix: 'changelog', what: 'changelog topic of a stateful consumer group' },
 ];
 
@@ -107,8 +113,11 @@ const orphanKinds = [
 function derivedLikewise(desired: DesiredTopic[], topic: string): string {
   const kinds: string[] = [];
   if (desired.some((candidate) => candidate.deadLetterOf?.topic === topic)) kinds.push('dead letter');
+  if (desired.some((candidate) => candidate.retryOf?.topic === topic)) kinds.push('retry');
   if (desired.some((candidate) => candidate.changelogOf?.topic === topic)) kinds.push('changelog');
-  return kinds.length === 0 ? '' : `; its ${kinds.join(' and ')} topics likewise`;
+  if (kinds.length === 0) return '';
+  const listed = kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`;
+  return `; its ${listed} topics likewise`;
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -6,7 +6,7 @@ export interface DerivedFrom {
   group: string;
 }
 
-/** A topic the plan manages: a declared one, or a dead letter or changelog topic derived from it. */
+/** A topic the plan manages: a declared one, or a dead letter, retry or changelog topic derived from it. */
 export interface DesiredTopic {
   name: string;
   partitions: number;
@@ -17,6 +17,8 @@ export interface DesiredTopic {
   deadLetterOf?: DerivedFrom;
   /** Set on derived changelog topics. */
   changelogOf?: DerivedFrom;
+  /** Set on derived retry topics. */
+  retryOf?: DerivedFrom;
 }
 
 /** What a derived topic takes from its source, in the spec's shape. */
@@ -29,8 +31,8 @@ export function derivedTopicName(topic: string, group: string, kind: string): st
 }
 
 /** The source a topic or plan action derives from; undefined for a declared topic. */
-export function derivedFrom(topic: { deadLetterOf?: DerivedFrom; changelogOf?: DerivedFrom }): DerivedFrom | undefined {
-  return topic.deadLetterOf ?? topic.changelogOf;
+export function derivedFrom(topic: { deadLetterOf?: DerivedFrom; changelogOf?: DerivedFrom; retryOf?: DerivedFrom }): DerivedFrom | undefined {
+  return topic.deadLetterOf ?? topic.changelogOf ?? topic.retryOf;
 }
 
 /**

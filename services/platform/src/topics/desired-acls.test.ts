@@ -28,15 +28,25 @@ test('a producer writes and describes its topic; a consumer group reads it, its 
   assert.ok(bindings.every((binding) => binding.permission === 'ALLOW' && binding.host === '*'));
 });
 
-test('the managed resources are every topic, dead letter topic, group and prefix the specs name', () => {
+test('the managed resources are every topic, dead letter and retry topic, group and prefix the specs name', () => {
   const { resources } = desiredAcls([spec('ledger.wallets.v1', ['command-api'], ['projector-postgres'])]);
   assert.deepEqual(resources.map(renderResource).sort(), [
     'GROUP LITERAL projector-postgres',
     'GROUP PREFIXED projector-postgres',
     'TOPIC LITERAL ledger.wallets.v1',
     'TOPIC LITERAL ledger.wallets.v1.projector-postgres.dlq',
+    'TOPIC LITERAL ledger.wallets.v1.projector-postgres.retry',
     'TOPIC PREFIXED ledger.wallets.v1.projector-postgres',
   ]);
+});
+
+test('the group reads its retry topic and writes its dead letter topic through its prefixed topic ACL', () => {
+  const { bindings } = desiredAcls([spec('ledger.wallets.v1', [], ['projector-postgres'])]);
+  const allows = (topic: string, operation: string) =>
+    bindings.some((binding) => binding.principal === 'User:projector-postgres' && binding.resourceType === 'TOPIC' && binding.patternType === 'PREFIXED' && topic.startsWith(binding.resourceName) && binding.operation === operation);
+  assert.ok(allows('ledger.wallets.v1.projector-postgres.retry', 'READ'));
+  assert.ok(allows('ledger.wallets.v1.projector-postgres.dlq', 'WRITE'));
+  assert.equal(allows('ledger.wallets.v1.projector-search.retry', 'READ'), false, "another group's retry topic is not this group's");
 });
 
 test('a group reading two topics gets one group ACL; a topic without producers or consumers gets none, yet is managed', () => {
@@ -67,5 +77,5 @@ test('a stateful group also writes and describes the transactional ids of its pr
 
 test('a stateful group name that prefixes another is noted with its transactional ids', () => {
   const { notes } = desiredAcls([spec('ledger.wallets.v1', [], [{ group: 'ledger', stateful: true }, 'ledger-processor'])]);
-  assert.deepEqual(notes, ["group ledger's prefixed ACLs also cover group ledger-processor, its dead letter and changelog topics and its transactional ids; rename one to keep them apart"]);
+  assert.deepEqual(notes, ["group ledger's prefixed ACLs also cover group ledger-processor, its dead letter, retry and changelog topics and its transactional ids; rename one to keep them apart"]);
 });

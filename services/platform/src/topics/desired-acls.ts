@@ -1,5 +1,6 @@
 import { changelogTopicName } from './changelog-topics.ts';
 import { deadLetterTopicName } from './dead-letter-topics.ts';
+import { retryTopicName } from './retry-topics.ts';
 import type { AclBinding, AclResource, DesiredAcls } from './plan-types.ts';
 import type { TopicSpec } from './topic-spec.ts';
 
@@ -13,8 +14,9 @@ export const aclBindingKey = (binding: AclBinding) => `${aclResourceKey(binding)
  * - a producer P of topic T: WRITE and DESCRIBE on topic T;
  * - a consumer group G of T: READ and DESCRIBE on T, READ on the groups prefixed G (scaled
  *   instances share G; a rebuild or a second projection runs as G-…), and WRITE, DESCRIBE, READ on
- *   the topics prefixed `T.G`, which hold the dead letter and changelog topics of G and of its
- *   G-… groups;
+ *   the topics prefixed `T.G`, which hold the dead letter, retry and changelog topics of G and of
+ *   its G-… groups (G reads its retry topic and writes its dead letters; the operator, a super
+ *   user of the cluster, writes the retry topic when it replays dead letters);
  * - a stateful group G also: WRITE and DESCRIBE on the transactional ids prefixed G, as its
  *   processor runs transactions as `G.<topic>.<partition>` (and a G-… instance as `G-….…`).
  * `resources` are the resources the specs name: apply revokes other ALLOW ACLs on them, so the
@@ -46,6 +48,7 @@ export function desiredAcls(specs: Iterable<TopicSpec>): DesiredAcls {
       const named: AclResource[] = [
         { resourceType: 'GROUP', patternType: 'LITERAL', resourceName: group },
         { resourceType: 'TOPIC', patternType: 'LITERAL', resourceName: deadLetterTopicName(spec.name, group) },
+        { resourceType: 'TOPIC', patternType: 'LITERAL', resourceName: retryTopicName(spec.name, group) },
       ];
       if (isStateful) {
         stateful.add(group);
@@ -59,7 +62,7 @@ export function desiredAcls(specs: Iterable<TopicSpec>): DesiredAcls {
     for (const other of groups) {
       if (other === group || !other.startsWith(group)) continue;
       const transactions = stateful.has(group) ? ' and its transactional ids' : '';
-      notes.push(`group ${group}'s prefixed ACLs also cover group ${other}, its dead letter and changelog topics${transactions}; rename one to keep them apart`);
+      notes.push(`group ${group}'s prefixed ACLs also cover group ${other}, its dead letter, retry and changelog topics${transactions}; rename one to keep them apart`);
     }
   }
   const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, value]) => value);

@@ -17,6 +17,7 @@ function changeLine(change: ConfigChange, indent: string): string {
 
 function subject(action: PlanAction): string {
   if (action.deadLetterOf) return `${action.topic}  (dead letters of group ${action.deadLetterOf.group} on ${action.deadLetterOf.topic})`;
+  if (action.retryOf) return `${action.topic}  (replays for group ${action.retryOf.group} on ${action.retryOf.topic})`;
   if (action.changelogOf) return `${action.topic}  (changelog of stateful group ${action.changelogOf.group} on ${action.changelogOf.topic})`;
   return action.topic;
 }

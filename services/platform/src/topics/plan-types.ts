@@ -78,6 +78,8 @@ interface ActionBase {
   deadLetterOf?: DerivedFrom;
   /** Set when the topic is a derived changelog topic. */
   changelogOf?: DerivedFrom;
+  /** Set when the topic is a derived retry topic. */
+  retryOf?: DerivedFrom;
   /** Loses data or moves replicas: applied only when the topic is named. */
   destructive: boolean;
   /** Not destructive, or destructive and named by `allowDestructive`. */
