@@ -2,6 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { ThalwegError, isThalwegError } from '../errors/index.ts';
 import { fromHeaders, type EventMetadata } from '../events/index.ts';
 import type { SchemaRegistryClient } from '../registry/index.ts';
+import { originalCoordinates } from '../topics/replay-headers.ts';
 import type { ProjectionRecord } from './projection-types.ts';
 import type avro from 'avsc';
 
@@ -13,7 +14,9 @@ export interface ReaderSchemas {
 /**
  * Decodes one Kafka record. Permanent failures (not the wire format, unknown schema id, body that
  * does not decode, missing tenant) come back as a failed record for the dead letter topic;
- * a registry outage is thrown, because the same bytes will decode once it is back.
+ * a registry outage is thrown, because the same bytes will decode once it is back. A replay read
+ * from a retry topic reaches the handler with the coordinates it was first written at (its
+ * headers name them): the read model records the event's source, whichever way it arrived.
  */
 export async function decodeRecord(
   registry: SchemaRegistryClient,
@@ -42,20 +45,22 @@ export async function decodeRecord(
   // Producers other than the Thalweg SDK may omit CloudEvents headers; fill what can be derived.
   const tenant = fromCloudEvent?.tenant ?? (typeof decoded.payload.tenantId === 'string' ? decoded.payload.tenantId : undefined);
   if (!tenant) return fail(new ThalwegError('THALWEG_EVENT_UNDECODABLE', 'tenant unknown: no thalweg_tenant header and no tenantId field'));
+  const source = originalCoordinates({ topic, partition, offset }, message.headers);
+  const origin = `${source.topic}/${source.partition}/${source.offset}`;
   const metadata: EventMetadata = fromCloudEvent ?? {
-    id: `${topic}/${partition}/${offset}`,
+    id: origin,
     type,
     source: 'unknown',
     subject: key ?? '',
     time: new Date(Number(message.timestamp)),
     tenant,
-    correlationId: `${topic}/${partition}/${offset}`,
+    correlationId: origin,
     traceparent: '',
   };
   return {
     offset,
     message,
-    event: { topic, partition, offset, key, metadata: { ...metadata, type, tenant }, schemaId: decoded.schemaId, data: decoded.payload },
+    event: { topic: source.topic, partition: source.partition, offset: source.offset, key, metadata: { ...metadata, type, tenant }, schemaId: decoded.schemaId, data: decoded.payload },
   };
 }
 

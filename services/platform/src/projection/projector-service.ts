@@ -3,7 +3,8 @@ import { createKafka, kafkaSasl, type SaslMechanismName } from '../kafka/index.t
 import { createSchemaRegistryClient } from '../registry/index.ts';
 import { loadSchemaCatalog } from '../schemas/index.ts';
 import type { Logger } from '../telemetry/index.ts';
-import { deadLetterTopicName, loadTopicSpecs } from '../topics/index.ts';
+import { loadTopicSpecs } from '../topics/index.ts';
+import { deadLetterTopicOf, withRetryTopics } from '../topics/retry-topics.ts';
 import type { Projector, ProjectorOptions } from './consumer-runtime.ts';
 import { projectorReadiness } from './projector-readiness.ts';
 
@@ -19,9 +20,20 @@ export interface ProjectorServiceSettings {
 }
 
 /**
+ * The topics a projector reads: those whose spec lists its declared group, and, when it runs as
+ * that group, the group's retry topic of each, where `thalweg dlq replay` sends the dead letters
+ * it asks again. A group running under another id (a rebuild) reads the topics only: it re-reads
+ * every event from offset 0, and the replays of the live group are not its own.
+ */
+export function projectorTopics(topics: string[], declaredGroup: string, group: string): string[] {
+  return group === declaredGroup ? withRetryTopics(topics, group) : topics;
+}
+
+/**
  * What every projector service wires the same way: the topics whose spec lists its declared group
- * (THALWEG_CONSUMER_GROUP may run it under another group id, for a rebuild, over the same topics),
- * its own Kafka principal, the registry, dead letter topics per group, and the repository's
+ * (THALWEG_CONSUMER_GROUP may run it under another group id, for a rebuild, over the same topics)
+ * with its retry topics, its own Kafka principal, the registry, dead letter topics per group (a
+ * replay that fails again goes to the dead letter topic it came from), and the repository's
  * schemas as reader schemas. The service adds its store.
  */
 export function projectorServiceOptions({ service, declaredGroup, settings, logger }: { service: string; declaredGroup: string; settings: ProjectorServiceSettings; logger: Logger }): Omit<ProjectorOptions, 'store'> {
@@ -30,8 +42,8 @@ export function projectorServiceOptions({ service, declaredGroup, settings, logg
     kafka: createKafka({ brokers: settings.kafkaBrokers, sasl: kafkaSasl(settings), clientId: service, logger }),
     registry: createSchemaRegistryClient({ url: settings.registryUrl }),
     group: settings.group,
-    topics: loadTopicSpecs().consumedBy(declaredGroup),
-    deadLetterTopic: (topic) => deadLetterTopicName(topic, settings.group),
+    topics: projectorTopics(loadTopicSpecs().consumedBy(declaredGroup), declaredGroup, settings.group),
+    deadLetterTopic: (topic) => deadLetterTopicOf(topic, settings.group),
     readers: { find: (fullName) => (catalog.has(fullName) ? catalog.get(fullName).schema : undefined) },
     logger,
     partitionsConsumedConcurrently: settings.concurrency,
