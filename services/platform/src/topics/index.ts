@@ -26,6 +26,8 @@ export { formatAclChanges } from './format-acl-changes.ts';
 export type { ApplyPlanOptions, ApplyResult } from './apply-plan.ts';
 export { formatPlan } from './format-plan.ts';
 export { defaultTopicsDir } from './repo-paths.ts';
+export { projectionCatalogue, projectionsOf } from './projection-catalogue.ts';
+export type { Projection, ProjectionDeclaration, ProjectionStoreKind } from './projection-catalogue.ts';
 export type {
   AclBinding,
   AclChange,
