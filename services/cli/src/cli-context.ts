@@ -27,11 +27,17 @@ export interface CliOptions {
   out?: string;
   subject?: string[];
   'allow-destructive'?: string[];
+  json?: boolean;
+  /** Seconds between refreshes of a watched status. */
+  watch?: string;
+  group?: string;
 }
 
 export interface CliContext {
   io: CliIo;
   options: CliOptions;
+  /** The command's operands: `thalweg projections status ledger` has ['ledger']. */
+  args: string[];
   /** The git repository root. */
   repo: string;
   schemasDir: string;
@@ -56,7 +62,7 @@ function repoOf(options: CliOptions): string {
   return repoRoot;
 }
 
-export function createContext(io: CliIo, options: CliOptions): CliContext {
+export function createContext(io: CliIo, options: CliOptions, args: string[] = []): CliContext {
   const repo = repoOf(options);
   const read = <T>(setting: { variable: string; parse(raw: string): T; fallback: T | undefined }): T => {
     const raw = io.env[setting.variable];
@@ -65,6 +71,7 @@ export function createContext(io: CliIo, options: CliOptions): CliContext {
   return {
     io,
     options,
+    args,
     repo,
     schemasDir: options['schemas-dir'] ? resolve(options['schemas-dir']) : join(repo, 'schemas'),
     topicsDir: options['topics-dir'] ? resolve(options['topics-dir']) : join(repo, 'topics'),

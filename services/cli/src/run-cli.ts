@@ -4,6 +4,9 @@ import { createContext, processIo, type CliContext, type CliIo, type CliOptions 
 import { schemasCheck } from './commands/schemas-check.ts';
 import { schemasGenerate } from './commands/schemas-generate.ts';
 import { schemasRegister } from './commands/schemas-register.ts';
+import { projectionsList } from './commands/projections-list.ts';
+import { projectionsStatus } from './commands/projections-status.ts';
+import { status } from './commands/status.ts';
 import { topicsApply } from './commands/topics-apply.ts';
 import { topicsPlan } from './commands/topics-plan.ts';
 import { UsageError } from './usage-error.ts';
@@ -11,19 +14,30 @@ import { areaUsage, commandUsage, mainUsage } from './usage.ts';
 
 const locationOptions = ['repo', 'schemas-dir', 'topics-dir'] as const;
 
-/** Each command and the options it accepts beyond --help. */
-const commands: Record<string, { run: (context: CliContext) => Promise<number>; options: readonly string[] }> = {
+/** Each command, the options it accepts beyond --help, and how many operands (default none). */
+const commands: Record<string, { run: (context: CliContext) => Promise<number>; options: readonly string[]; operands?: number }> = {
   'schemas check': { run: schemasCheck, options: [...locationOptions, 'online'] },
   'schemas register': { run: schemasRegister, options: [...locationOptions, 'subject'] },
   'schemas generate': { run: schemasGenerate, options: [...locationOptions, 'check', 'out'] },
   'topics plan': { run: topicsPlan, options: [...locationOptions, 'allow-destructive'] },
   'topics apply': { run: topicsApply, options: [...locationOptions, 'allow-destructive'] },
+  'projections list': { run: projectionsList, options: [...locationOptions, 'json'] },
+  'projections status': { run: projectionsStatus, options: [...locationOptions, 'json', 'group'], operands: 1 },
+  status: { run: status, options: [...locationOptions, 'json', 'watch'] },
 };
+
+/** Seconds between refreshes when `--watch` is given without a number. */
+const defaultWatchSeconds = '2';
+
+/** `--watch [seconds]`: parseArgs knows no optional values, so a bare --watch gets the default. */
+function withWatchValue(argv: string[]): string[] {
+  return argv.flatMap((arg, index) => (arg === '--watch' && !/^\d+$/.test(argv[index + 1] ?? '') ? [`--watch=${defaultWatchSeconds}`] : [arg]));
+}
 
 function parse(argv: string[]) {
   try {
     return parseArgs({
-      args: argv,
+      args: withWatchValue(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -36,6 +50,9 @@ function parse(argv: string[]) {
         out: { type: 'string' },
         subject: { type: 'string', multiple: true },
         'allow-destructive': { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        watch: { type: 'string' },
+        group: { type: 'string' },
       },
     });
   } catch (error) {
@@ -47,23 +64,26 @@ function parse(argv: string[]) {
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
     const { values, positionals } = parse(argv);
-    const [area, command, ...extra] = positionals;
-    const key = `${area} ${command}`;
+    // A command is one word (`status`) or an area and a command (`topics plan`); operands follow.
+    const single = positionals[0] !== undefined && Object.hasOwn(commands, positionals[0]);
+    const [area, command, ...rest] = positionals;
+    const key = single ? area! : `${area} ${command}`;
+    const operands = single ? positionals.slice(1) : rest;
     if (values.help) {
       io.out(commandUsage[key] ?? (area && !command ? areaUsage[area] : undefined) ?? mainUsage);
       return 0;
     }
     if (!area) throw new UsageError('a command is required', mainUsage);
-    if (!areaUsage[area]) throw new UsageError(`unknown command "${area}"`, mainUsage);
+    if (!single && !areaUsage[area]) throw new UsageError(`unknown command "${area}"`, mainUsage);
     const entry = commands[key];
     if (!entry) throw new UsageError(command ? `unknown command "${key}"` : `${area} needs a command`, areaUsage[area]!);
-    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, commandUsage[key]!);
+    if (operands.length > (entry.operands ?? 0)) throw new UsageError(`unexpected argument "${operands[entry.operands ?? 0]}"`, commandUsage[key]!);
     for (const [name, value] of Object.entries(values)) {
       if (value !== undefined && name !== 'help' && !entry.options.includes(name)) {
         throw new UsageError(`--${name} does not apply to "thalweg ${key}"`, commandUsage[key]!);
       }
     }
-    return await entry.run(createContext(io, values as CliOptions));
+    return await entry.run(createContext(io, values as CliOptions, operands));
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`thalweg: ${error.message}\n\n${error.usage}`);

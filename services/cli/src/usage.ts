@@ -10,6 +10,19 @@ const environment = `Environment:
   THALWEG_REGISTRY_URL    Confluent-compatible registry URL
                           (default http://127.0.0.1:8085/apis/ccompat/v7)`;
 
+const operationsEnvironment = `Where the stores and services are (the variables the services read):
+  THALWEG_DATABASE_URL    PostgreSQL of the ledger projection
+  THALWEG_MONGODB_URL     MongoDB of the identity projection
+  THALWEG_SEARCH_BACKEND  postgres (THALWEG_SEARCH_DATABASE_URL) or typesense (THALWEG_TYPESENSE_URL)
+  THALWEG_REDIS_URL, THALWEG_OPA_URL, THALWEG_KEYCLOAK_URL (and THALWEG_KEYCLOAK_REALM)
+                          the other components that thalweg status probes
+  THALWEG_<SERVICE>_URL   a service's instances, comma-separated, e.g.
+                          THALWEG_PROJECTOR_POSTGRES_URL=http://10.0.0.5:4011,http://10.0.0.6:4011;
+                          unset: the port compose/native/services.sh starts it on, on 127.0.0.1
+                          (command-api 4001, query-api 4002, search-api 4003, projector-postgres
+                          4011, projector-search 4012, projector-mongo 4013, ledger-processor 4014),
+                          plus THALWEG_PORT_OFFSET`;
+
 const locations = `Locations:
   --repo <dir>            the git repository holding schemas/ and topics/ (default: this checkout)
   --schemas-dir <dir>     the Avro schemas (default <repo>/schemas)
@@ -26,6 +39,9 @@ Usage:
                                         show what reconciling the cluster would do
   thalweg topics apply [--allow-destructive <topic>]...
                                         apply the plan; destructive changes only when named
+  thalweg projections list              every projection: name, group, topics, store
+  thalweg projections status [<name>]   stored offsets, end offsets, lag, instances' readiness
+  thalweg status [--watch [seconds]]    components, services' readiness, every group's lag
 
 Run \`thalweg <area> <command> --help\` for details.
 
@@ -33,7 +49,7 @@ ${locations}
 
 ${environment}
 
-Exit codes: 0 success, 1 failure (incompatible, refused, unreachable), 2 usage error.`;
+Exit codes: 0 success, 1 failure (incompatible, refused, unreachable, not ready), 2 usage error.`;
 
 export const commandUsage: Record<string, string> = {
   'schemas check': `thalweg schemas check [--online]
@@ -101,7 +117,55 @@ ${locations}
 ${environment}`,
 };
 
+commandUsage['projections list'] = `thalweg projections list [--json]
+
+Lists every projection: its name, the consumer group it projects as, the topics it reads (those
+whose spec under topics/ lists that group) and the kind of store it keeps its read model and
+offsets in. Talks to nothing.
+
+${locations}`;
+
+commandUsage['projections status'] = `thalweg projections status [<name>] [--group <group>] [--json]
+
+For each projection (or the one named), its group and, per topic and partition:
+  STORED        the projection's own next offset, read from its store (the truth it resumes from)
+  END           Kafka's end offset (the next offset to be written)
+  LAG           END - STORED: events not yet applied (from the first offset kept when none is stored)
+  COMMITTED     the group's offset committed to Kafka (for lag monitoring; may trail STORED)
+  LAST APPLIED  when the store last moved the offset
+and the readiness (/readyz) of its service's instances, saying where they were looked for.
+A store that cannot be reached is shown as UNREACHABLE and the exit code is 1. With the Typesense
+search backend the stored offsets are not read: LAG is then END - COMMITTED.
+--group <group>  the named projection under another consumer group (a service started with
+                 THALWEG_CONSUMER_GROUP); its topics stay those declared for the service.
+--json           one JSON document: { "projections": [ ... ] }, offsets and lags as numbers.
+
+${locations}
+
+${environment}
+
+${operationsEnvironment}`;
+
+commandUsage.status = `thalweg status [--watch [seconds]] [--json]
+
+One screen: the stack's components (Kafka, PostgreSQL, MongoDB, Redis, Typesense, the registry,
+OPA, Keycloak: up or down, probed the way compose/native/stack.sh checks them), the readiness
+(/readyz) of every Thalweg service instance, and every consumer group the topic specs declare
+with its lag per topic (Kafka's end offsets minus the group's committed offsets). Every probe
+runs in parallel with a timeout of about 2 s.
+--watch [seconds]  refresh every 2 s (or as given) until Ctrl-C; on a terminal the screen is
+                   redrawn, otherwise each look is printed after the last
+--json             one JSON document (with --watch, one per line)
+Exit code 1 when a component is down or a service instance is not ready.
+
+${locations}
+
+${environment}
+
+${operationsEnvironment}`;
+
 export const areaUsage: Record<string, string> = {
   schemas: `thalweg schemas <check|register|generate> [options]\n\n${['schemas check', 'schemas register', 'schemas generate'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
+  projections: `thalweg projections <list|status> [options]\n\n${['projections list', 'projections status'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
   topics: `thalweg topics <plan|apply> [options]\n\n${['topics plan', 'topics apply'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
 };

@@ -1,0 +1,82 @@
+import pg from 'pg';
+import { MongoClient, type Long } from 'mongodb';
+import { projectionOffsetsCollection } from '@thalweg/platform/projection';
+import type { ProjectionStore } from './projection-store.ts';
+import { redactedUrl } from './redacted-url.ts';
+import { errorText } from './error-text.ts';
+import { withTimeout } from './with-timeout.ts';
+
+/** A projection's own record of where it is in one partition: the next offset it will apply. */
+export interface StoredOffset {
+  topic: string;
+  partition: number;
+  nextOffset: number;
+  /** When the store last moved it (the last batch applied); null where the store keeps no time. */
+  updatedAt: string | null;
+}
+
+export type StoreReading =
+  | { state: 'reachable'; backend: string; location: string; offsets: StoredOffset[] }
+  | { state: 'unreachable'; backend: string; location: string; error: string }
+  /** The store keeps no offsets this command can read; Kafka's committed offsets stand in. */
+  | { state: 'not readable'; backend: string; location: string; reason: string };
+
+/** PostgreSQL's undefined_table: a store no projector has written to yet holds no offsets. */
+const UNDEFINED_TABLE = '42P01';
+
+async function readPostgres(url: string, group: string, topics: string[], timeoutMs: number): Promise<StoredOffset[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ topic: string; partition: number; next_offset: string; updated_at: Date | null }>(
+      'SELECT topic, partition, next_offset, updated_at FROM projection_offsets WHERE group_id = $1 AND topic = ANY($2) ORDER BY topic, partition',
+      [group, topics],
+    );
+    return rows.map((row) => ({ topic: row.topic, partition: row.partition, nextOffset: Number(row.next_offset), updatedAt: row.updated_at?.toISOString() ?? null }));
+  } catch (error) {
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return [];
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+interface OffsetDocument {
+  topic: string;
+  partition: number;
+  nextOffset: Long | number;
+  updatedAt?: Date;
+}
+
+async function readMongo(url: string, group: string, topics: string[], timeoutMs: number): Promise<StoredOffset[]> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+  try {
+    await client.connect();
+    const documents = await client
+      .db()
+      .collection<OffsetDocument>(projectionOffsetsCollection)
+      .find({ group, topic: { $in: topics } }, { maxTimeMS: timeoutMs })
+      .toArray();
+    return documents
+      .map((document) => ({ topic: document.topic, partition: document.partition, nextOffset: Number(document.nextOffset), updatedAt: document.updatedAt?.toISOString() ?? null }))
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+/** The group's stored offsets for `topics`; a store that does not answer is reported, not thrown. */
+export async function readStoredOffsets(store: ProjectionStore, { group, topics, timeoutMs = 3_000 }: { group: string; topics: string[]; timeoutMs?: number }): Promise<StoreReading> {
+  const location = `${redactedUrl(store.url)} (${store.variable})`;
+  if (store.backend === 'typesense') {
+    return { state: 'not readable', backend: store.backend, location, reason: "offsets of the Typesense backend are not read by this command; Kafka's committed offsets are the group's position" };
+  }
+  const read = store.backend === 'postgres' ? readPostgres : readMongo;
+  try {
+    const offsets = await withTimeout(read(store.url, group, topics, timeoutMs), timeoutMs + 1_000, `${store.backend} at ${redactedUrl(store.url)}`);
+    return { state: 'reachable', backend: store.backend, location, offsets };
+  } catch (error) {
+    return { state: 'unreachable', backend: store.backend, location, error: errorText(error) };
+  }
+}
