@@ -4,14 +4,13 @@ import kafkajs from 'kafkajs';
 import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
 import { ThalwegError, isThalwegError } from '../errors/index.ts';
 import { positionsOf, topicMessages, type DomainEvent, type EncodedEvent, type EventEncoder } from '../events/index.ts';
-import { kafkaErrorType } from '../kafka/index.ts';
+import { kafkaErrorType, type PartitionOffsets } from '../kafka/index.ts';
 import { deadLetterMessage, rejection, type ProjectionRecord, type RejectedRecord } from '../projection/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { changelogMessage, INPUT_OFFSET_KEY, readChangelogRecord } from './changelog-records.ts';
 import { createPartitionState, type StateTransaction } from './partition-state.ts';
 import type { Decision, ProcessorHandler } from './processor-types.ts';
 import type { StateRestorer } from './state-restorer.ts';
-import type { PartitionOffsets } from './topic-offsets.ts';
 
 const { Partitioners } = kafkajs;
 

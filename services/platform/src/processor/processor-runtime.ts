@@ -9,7 +9,7 @@ import { silentLogger } from '../telemetry/index.ts';
 import { createPartitionTask, type PartitionTask, type TaskPhase } from './partition-task.ts';
 import type { ProcessorHandler } from './processor-types.ts';
 import { createStateRestorer } from './state-restorer.ts';
-import { serialTopicOffsets } from './topic-offsets.ts';
+import { fetchedOffset, serialTopicOffsets } from '../kafka/index.ts';
 
 /** Published once per decided or failed partition batch, for telemetry to subscribe to (nothing turns it into metrics yet). */
 export const processorBatchChannel = diagnostics.channel('thalweg:processor:batch');
@@ -201,7 +201,7 @@ export function createProcessor({
       const records = await decodeBatch(registry, readers, batch);
       // Where the consumer fetched from, markers and aborted records included: a batch that begins
       // past the state's next offset is a gap, seen and closed, never decided over.
-      let fetchedOffset = (batch as { fetchedOffset?: string }).fetchedOffset ?? batch.firstOffset()!;
+      let fetched = fetchedOffset(batch);
       let decided = 0;
       let deadLettered = 0;
       let transactions = 0;
@@ -210,9 +210,9 @@ export function createProcessor({
         const last = at + maxRecordsPerTransaction >= records.length;
         // The last transaction of a fetch also covers the markers after its last record.
         const nextOffset = String(BigInt(last ? batch.lastOffset() : chunk.at(-1)!.offset) + 1n);
-        const result = await task.decide(chunk, { fetchedOffset, nextOffset, attempts: attempt });
+        const result = await task.decide(chunk, { fetchedOffset: fetched, nextOffset, attempts: attempt });
         if (result.kind === 'behind') {
-          log.warn('input ahead of the state; seeking back', { topic, partition, from: fetchedOffset, to: result.seekTo });
+          log.warn('input ahead of the state; seeking back', { topic, partition, from: fetched, to: result.seekTo });
           consumer.seek({ topic, partition, offset: result.seekTo });
           return;
         }
@@ -221,7 +221,7 @@ export function createProcessor({
           deadLettered += result.deadLettered;
           transactions += 1;
         }
-        fetchedOffset = nextOffset;
+        fetched = nextOffset;
         payload.resolveOffset(String(BigInt(nextOffset) - 1n));
         await heartbeat().catch(() => {});
       }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { fetchedOffset } from '../kafka/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 
 /** What one restoration reads: a changelog partition from `from` until the offset `until` (exclusive). */
@@ -56,9 +57,7 @@ export function createStateRestorer({ kafka, group, topics, logger }: { kafka: K
     const entry = pending.get(partitionKey(topic, partition));
     // A partition no restoration asked for is not read.
     if (!entry) return consumer.pause([{ topic, partitions: [partition] }]);
-    // KafkaJS's own record of where this fetch began (its Batch, not its typings).
-    const fetchedOffset = (batch as { fetchedOffset?: string }).fetchedOffset;
-    if (isStale() || fetchedOffset === undefined || BigInt(fetchedOffset) !== entry.position) return;
+    if (isStale() || BigInt(fetchedOffset(batch)) !== entry.position) return;
     for (const message of batch.messages) {
       if (BigInt(message.offset) >= BigInt(entry.until)) break;
       try {
