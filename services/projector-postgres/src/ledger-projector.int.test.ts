@@ -86,7 +86,7 @@ test('redelivered events change nothing, whether the store or Kafka redelivers t
       event: { topic: 'replay', partition: 0, offset: '1', key: walletId, schemaId: 1, metadata: { ...metadata, id: 'f', type: 'thalweg.ledger.FundsCredited' }, data: { walletId, entryId: crypto.randomUUID(), tenantId: 'acme', amountMinor: 70, currency: 'EUR', reference: 'r', creditedAt: new Date() } },
     },
   ];
-  const batch = { group: 'replay-group', topic: 'replay', partition: 0, records, nextOffset: '2', deadLetter: async (rejected: unknown[]) => assert.deepEqual(rejected, []) };
+  const batch = { group: 'replay-group', topic: 'replay', partition: 0, records, fromOffset: '0', nextOffset: '2', deadLetter: async (rejected: unknown[]) => assert.deepEqual(rejected, []) };
   await store.init();
   assert.deepEqual(await store.apply(batch), { applied: 2, rejected: 0 });
   assert.deepEqual(await store.apply(batch), { applied: 0, rejected: 0 });
@@ -97,6 +97,11 @@ test('redelivered events change nothing, whether the store or Kafka redelivers t
   assert.deepEqual(rows[0], { balance_minor: '70', version: '2' });
   const offsets = await fixture.database.pool.query<{ next_offset: string }>("SELECT next_offset FROM projection_offsets WHERE group_id = 'replay-group'");
   assert.deepEqual(offsets.rows, [{ next_offset: '2' }], 'the offset never moves back');
+  // A batch fetched from past the stored offset would skip offsets 2–4: refused, nothing applied.
+  const past = { ...batch, records: [{ ...records[1]!, offset: '5' }], fromOffset: '5', nextOffset: '6' };
+  await assert.rejects(store.apply(past), { code: 'THALWEG_PROJECTION_GAP', retriable: true });
+  const after = await fixture.database.pool.query<{ next_offset: string }>("SELECT next_offset FROM projection_offsets WHERE group_id = 'replay-group'");
+  assert.deepEqual(after.rows, [{ next_offset: '2' }], 'a refused gap leaves the offset where it was');
 });
 
 test('a poison message and a rejected event go to the dead letter topic while the partition moves on', async (t) => {
@@ -155,7 +160,7 @@ test('a batch that outlasts the session timeout keeps the group membership', asy
   await fixture.events.open();
   const sessionTimeout = 6_000; // ms, the broker's minimum
   const slow = (store: ProjectionStore): ProjectionStore => ({
-    readOffsets: (group, topic) => store.readOffsets(group, topic),
+    ...store,
     async apply(batch) {
       // Long work inside one batch: twice the session timeout.
       await delay(sessionTimeout * 2);
@@ -237,4 +242,82 @@ test('an aborted transaction of a producer never reaches the projection; its com
   // copies, had they been read, would have been two more.
   assert.equal(await fixture.deadLetterCount(), 1, 'nothing of the aborted transaction reached the projection');
   assert.deepEqual(await fixture.wallet(), { balance: 42, version: 3 });
+});
+
+/** Kafka's committed offset of the fixture's group on `partition` ('-1' when none). */
+async function committedOffset(fixture: Awaited<ReturnType<typeof ledgerFixture>>, partition: number): Promise<bigint> {
+  const [entry] = await fixture.admin.fetchOffsets({ groupId: fixture.group, topics: [fixture.topic] });
+  return BigInt(entry!.partitions.find((offsets) => offsets.partition === partition)?.offset ?? '-1');
+}
+
+test("a store wiped under the same group is rebuilt from the topic's first offset, whatever Kafka's committed offsets say", async (t) => {
+  const fixture = await ledgerFixture(t);
+  const opened = await fixture.events.open();
+  await fixture.events.credit(500);
+  await fixture.events.debit(120);
+  const first = await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.version === 3, { description: 'three events applied' });
+  await waitFor(async () => (await committedOffset(fixture, opened.partition)) > 0n, { description: "the group's offset committed to Kafka" });
+  await first.stop();
+
+  // What restoring an empty database does: no rows, no stored offsets; Kafka still has the group's.
+  await fixture.database.pool.query('TRUNCATE wallets, wallet_entries, transfers, projection_offsets');
+  await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.version === 3, { description: 'the history projected again' });
+  assert.deepEqual(await fixture.wallet(), { balance: 380, version: 3 });
+  assert.equal(await fixture.entryCount(), 2);
+  assert.equal(await fixture.deadLetterCount(), 0);
+});
+
+test('a store restored from an older backup replays what it had not applied, and nothing twice', async (t) => {
+  const fixture = await ledgerFixture(t);
+  await fixture.events.open();
+  await fixture.events.credit(100);
+  const first = await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.version === 2, { description: 'the backup point reached' });
+  await first.stop();
+  const pool = fixture.database.pool;
+  for (const table of ['wallets', 'wallet_entries', 'projection_offsets']) await pool.query(`CREATE TABLE backup_${table} AS TABLE ${table}`);
+
+  const second = await fixture.startProjector();
+  await fixture.events.credit(200);
+  await fixture.events.debit(50);
+  await waitFor(async () => (await fixture.wallet())?.version === 4, { description: 'the later events applied' });
+  await second.stop();
+
+  // The database goes back to the backup; Kafka's committed offsets stay past it.
+  await pool.query('TRUNCATE wallets, wallet_entries, projection_offsets');
+  for (const table of ['wallets', 'wallet_entries', 'projection_offsets']) await pool.query(`INSERT INTO ${table} SELECT * FROM backup_${table}`);
+  assert.deepEqual(await fixture.wallet(), { balance: 100, version: 2 });
+  await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.version === 4, { description: 'the difference replayed' });
+  assert.deepEqual(await fixture.wallet(), { balance: 250, version: 4 });
+  assert.equal(await fixture.entryCount(), 3);
+  assert.equal(await fixture.deadLetterCount(), 0, 'nothing applied twice (a second WalletOpened would be rejected)');
+});
+
+test('a partition whose unapplied events are gone from the topic stops loudly: nothing applied past the gap, readiness red', async (t) => {
+  const fixture = await ledgerFixture(t);
+  const opened = await fixture.events.open();
+  const first = await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.version === 1, { description: 'the wallet opened' });
+  await first.stop();
+  await fixture.events.credit(10);
+  const lost = await fixture.events.credit(20);
+  await fixture.events.credit(30);
+  // Retention removes what the store has not applied yet. (KafkaJS finds the partition's leader
+  // only in metadata it already holds.)
+  await fixture.admin.fetchTopicMetadata({ topics: [fixture.topic] });
+  await fixture.admin.deleteTopicRecords({ topic: fixture.topic, partitions: [{ partition: opened.partition, offset: String(BigInt(lost.offset) + 1n) }] });
+
+  const projector = await fixture.startProjector();
+  const readiness = projectorReadiness(projector);
+  await waitFor(() => projector.status().stopped.length === 1, { description: 'the partition stopped' });
+  assert.deepEqual(
+    projector.status().stopped.map(({ partition, code }) => ({ partition, code })),
+    [{ partition: `${fixture.topic}/${opened.partition}`, code: 'THALWEG_PROJECTION_HISTORY_LOST' }],
+  );
+  await assert.rejects(readiness.check(), /THALWEG_PROJECTION_HISTORY_LOST/);
+  assert.deepEqual(await fixture.wallet(), { balance: 0, version: 1 }, 'the credit after the gap was not applied');
+  assert.equal(await fixture.deadLetterCount(), 0);
 });

@@ -1,5 +1,5 @@
 import { ThalwegError } from '@thalweg/platform/errors';
-import { rejection, type ApplyResult, type PartitionBatch, type ProjectionStore, type RejectedRecord } from '@thalweg/platform/projection';
+import { refuseGap, rejection, type ApplyResult, type PartitionBatch, type OffsetKeepingStore, type RejectedRecord } from '@thalweg/platform/projection';
 import type { SearchIndex, UpsertOutcome } from '@thalweg/platform/search';
 import type { SearchHandler, SearchOperation } from './search-projection.ts';
 import type { SearchOffsets } from './search-offsets.ts';
@@ -42,15 +42,17 @@ function write(index: SearchIndex, run: PendingOperation[]): Promise<UpsertOutco
  * runtime retries the same batch: upserts and updates set values, so applying it again changes
  * nothing. The next offset is stored after the documents and the dead letters.
  */
-export function createSearchStore({ index, handler, offsets }: SearchStoreOptions): ProjectionStore & { init(): Promise<void> } {
+export function createSearchStore({ index, handler, offsets }: SearchStoreOptions): OffsetKeepingStore & { init(): Promise<void> } {
   return {
     init: () => offsets.init(),
 
     readOffsets: (group, topic) => offsets.read(group, topic),
 
     async apply(batch: PartitionBatch): Promise<ApplyResult> {
+      const stored = (await offsets.read(batch.group, batch.topic)).get(batch.partition);
+      refuseGap(batch, stored === undefined ? undefined : BigInt(stored));
       // Below the stored offset everything was applied: skipping it only saves the writes.
-      const applied = BigInt((await offsets.read(batch.group, batch.topic)).get(batch.partition) ?? '0');
+      const applied = BigInt(stored ?? '0');
       const reasons = new Map<number, ThalwegError>();
       const pending: PendingOperation[] = [];
       const projected: number[] = [];

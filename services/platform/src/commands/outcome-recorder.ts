@@ -22,11 +22,11 @@ function statusOf(decided: CommandDecided): CommandStatus {
 
 /**
  * The projection of command outcomes into the command side's store. Recording an outcome sets its
- * value whole, so a redelivered one changes nothing: the group's Kafka offsets serve to resume.
+ * value whole, so a redelivered one changes nothing. The store keeps no offsets (no readOffsets):
+ * the group's Kafka offsets serve to resume.
  */
 export function createOutcomeRecorder(outcomes: CommandOutcomes): ProjectionStore {
   return {
-    readOffsets: async () => new Map(),
     async apply(batch) {
       const rejected: RejectedRecord[] = [];
       let applied = 0;

@@ -36,6 +36,8 @@ export const errorCodes = {
   THALWEG_AMOUNT_INVALID: { status: 422, retriable: false, title: 'Amount invalid' },
   THALWEG_TRANSFER_INVALID: { status: 422, retriable: false, title: 'Transfer invalid' },
   THALWEG_COMMAND_REJECTED: { status: 422, retriable: false, title: 'Command rejected' },
+  THALWEG_PROJECTION_GAP: { status: 500, retriable: true, title: 'Batch begins past the projection\'s stored offset' },
+  THALWEG_PROJECTION_HISTORY_LOST: { status: 500, retriable: false, title: 'Events the projection has not applied are gone from the topic' },
   THALWEG_PROCESSOR_FENCED: { status: 503, retriable: false, title: 'Another processor instance took over the partition' },
   THALWEG_STATE_CORRUPT: { status: 500, retriable: false, title: 'Processor changelog unreadable' },
   THALWEG_STATE_LOST: { status: 500, retriable: false, title: 'Processor state missing for decided input' },

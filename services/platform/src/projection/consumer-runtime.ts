@@ -1,13 +1,17 @@
 import diagnostics from 'node:diagnostics_channel';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { ThalwegError, isThalwegError } from '../errors/index.ts';
+import { fetchedOffset, serialTopicOffsets } from '../kafka/index.ts';
 import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { silentLogger } from '../telemetry/index.ts';
+import { backoffDelay } from './backoff.ts';
 import { createRetryPauses } from './retry-pauses.ts';
 import { sendDeadLetters } from './dead-letter.ts';
 import { decodeBatch, type ReaderSchemas } from './decode-record.ts';
 import type { ProjectionStore } from './projection-types.ts';
+import { createResumePositions } from './resume-positions.ts';
 
 /** Published once per applied or failed partition batch, for telemetry to subscribe to. */
 export const projectionBatchChannel = diagnostics.channel('thalweg:projection:batch');
@@ -48,13 +52,17 @@ export interface ProjectorStatus {
   /** Group joins so far: more than one means rebalances happened. */
   joins: number;
   retrying: Array<{ partition: string; attempts: number; code: string }>;
+  /** Partitions stopped on an error no retry can mend (their history is gone): readiness is red. */
+  stopped: Array<{ partition: string; code: string; message: string }>;
 }
 
 /**
  * The projector runtime: consumes a group's topics in batches, decodes each record, hands the
- * partition batch to its store and acts on the outcome. Permanent failures go to the dead letter
- * topic inside the store's apply; transient ones (store or registry down) pause the partition and
- * retry the same batch with backoff, so order holds and nothing is skipped.
+ * partition batch to its store and acts on the outcome. The store's offsets are the truth: each
+ * partition continues where its store is (resume-positions.ts), whatever Kafka's committed
+ * offsets say, and a batch that does not follow on from it is never applied. Permanent failures
+ * go to the dead letter topic inside the store's apply; transient ones (store or registry down)
+ * pause the partition and retry the same batch with backoff, so order holds and nothing is skipped.
  */
 export function createProjector({
   kafka,
@@ -78,10 +86,15 @@ export function createProjector({
   const log = logger.child({ component: 'projector', group });
   const consumer: Consumer = kafka.consumer({ groupId: group, sessionTimeout, heartbeatInterval, maxBytesPerPartition, allowAutoTopicCreation: false });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const admin: Admin = kafka.admin();
+  const positions = createResumePositions({ store, group, topicOffsets: serialTopicOffsets(admin) });
   const failures = new Map<string, { attempts: number; code: string }>();
+  const stopped = new Map<string, ThalwegError>();
   const pauses = createRetryPauses(retry);
   let assigned: string[] = [];
   let joins = 0;
+  /** Counts assignments, so a seek still retrying for an earlier one gives up. */
+  let generation = 0;
   let running = false;
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -89,7 +102,14 @@ export function createProjector({
     assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => `${topic}/${partition}`));
     // A partition that went elsewhere while it was retrying is no longer this instance's to report.
     for (const key of failures.keys()) if (!assigned.includes(key)) failures.delete(key);
-    void seekToStoredOffsets(payload.memberAssignment);
+    for (const key of stopped.keys()) if (!assigned.includes(key)) stopped.delete(key);
+    // Another instance may have moved the store on while the partitions were elsewhere.
+    positions.clear();
+    generation += 1;
+    void seekToStoredOffsets(payload.memberAssignment, generation);
+  });
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize === 0) positions.skipped(payload.topic, payload.partition, payload.firstOffset, payload.lastOffset);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     log.error('consumer crashed', { error: payload.error, restart: payload.restart });
@@ -98,19 +118,24 @@ export function createProjector({
     if (!payload.restart) running = false;
   });
 
-  /** The store's offsets win over Kafka's committed ones: it is where the effects are. */
-  async function seekToStoredOffsets(assignment: Record<string, number[]>) {
+  /**
+   * On assignment, each partition is sought to where its store is, retrying while the store is
+   * down, until the next assignment. Batches that arrive before the seek lands are checked
+   * against the same positions (positions.check), so none is applied out of place.
+   */
+  async function seekToStoredOffsets(assignment: Record<string, number[]>, joined: number) {
     for (const [topic, partitions] of Object.entries(assignment)) {
-      try {
-        const stored = await store.readOffsets(group, topic);
-        for (const partition of partitions) {
-          const offset = stored.get(partition);
-          if (offset !== undefined) consumer.seek({ topic, partition, offset });
+      for (const partition of partitions) {
+        for (let attempt = 1; running && joined === generation; attempt += 1) {
+          try {
+            const offset = await positions.resumeAt(topic, partition);
+            if (offset !== undefined && running && joined === generation) consumer.seek({ topic, partition, offset });
+            break;
+          } catch (error) {
+            log.warn('could not read the stored offset; retrying', { topic, partition, attempt, error });
+            await delay(backoffDelay(attempt, retry), undefined, { ref: false });
+          }
         }
-      } catch (error) {
-        // The store guards every apply against already-applied offsets, so starting from
-        // Kafka's committed offset instead is safe; this only costs re-reading.
-        log.warn('could not read stored offsets; resuming from committed offsets', { topic, error });
       }
     }
   }
@@ -128,7 +153,14 @@ export function createProjector({
     const started = performance.now();
     // Heartbeats keep the membership while a long batch is applied (kafkajs only heartbeats between calls).
     const keepAlive = setInterval(() => heartbeat().catch(() => {}), heartbeatInterval);
+    const fetched = fetchedOffset(batch);
     try {
+      const resume = await positions.check(topic, partition, fetched);
+      if (resume.kind === 'seek') {
+        if (resume.gap) log.warn('batch begins past the store\'s offset; seeking back', { topic, partition, fetched, storedOffset: resume.offset });
+        consumer.seek({ topic, partition, offset: resume.offset });
+        return;
+      }
       const records = await decodeBatch(registry, readers, batch);
       const lastOffset = batch.lastOffset();
       const nextOffset = String(BigInt(lastOffset) + 1n);
@@ -138,6 +170,7 @@ export function createProjector({
         topic,
         partition,
         records,
+        fromOffset: fetched,
         nextOffset,
         deadLetter: async (rejected) => {
           deadLettered += rejected.length;
@@ -145,6 +178,7 @@ export function createProjector({
           await sendDeadLetters(producer, deadLetterTopic(topic), { group, topic, partition, attempts: attempt }, rejected);
         },
       });
+      positions.applied(topic, partition, nextOffset);
       resolveOffset(lastOffset);
       await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] }).catch((error: unknown) =>
         // The store holds the authoritative offset; Kafka's copy feeds lag monitoring only.
@@ -154,10 +188,20 @@ export function createProjector({
       report({ group, topic, partition, applied: result.applied, deadLettered, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
     } catch (error) {
       const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_INTERNAL', (error as Error).message, { cause: error, retriable: true });
-      failures.set(key, { attempts: attempt, code: failure.code });
       report({ group, topic, partition, applied: 0, deadLettered: 0, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } });
-      // Seek back to the batch's first record so the retry sees exactly the same events, in order.
-      consumer.seek({ topic, partition, offset: batch.firstOffset()! });
+      positions.forget(topic, partition);
+      if (!failure.retriable) {
+        // Nothing is skipped: the partition stays paused until an operator mends it and the
+        // projector restarts (or the group gives the partition to an instance that can go on).
+        failures.delete(key);
+        stopped.set(key, failure);
+        pause();
+        log.error('partition stopped', { topic, partition, error: failure });
+        return;
+      }
+      failures.set(key, { attempts: attempt, code: failure.code });
+      // Seek back to where the batch was fetched so the retry sees exactly the same events, in order.
+      consumer.seek({ topic, partition, offset: fetched });
       const delay = pauses.pause({ pause }, attempt);
       log.warn('batch failed; partition paused for retry', { topic, partition, attempt, delayMs: delay, error: failure });
     } finally {
@@ -168,7 +212,7 @@ export function createProjector({
   return {
     async start() {
       if (running) return;
-      await Promise.all([consumer.connect(), producer.connect()]);
+      await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
       // Running before `run`: kafkajs joins the group inside it, and a crash there (reported by
       // the CRASH event) must leave the projector not running.
@@ -187,6 +231,7 @@ export function createProjector({
       // then the producer, even when the first fails: a half-closed projector keeps the process alive.
       await consumer.disconnect().catch((error: unknown) => log.warn('error while leaving the group', { error }));
       await producer.disconnect().catch((error: unknown) => log.warn('error while closing the producer', { error }));
+      await admin.disconnect().catch(() => {});
       log.info('projector stopped');
     },
     status(): ProjectorStatus {
@@ -195,6 +240,7 @@ export function createProjector({
         assigned: [...assigned],
         joins,
         retrying: [...failures].map(([partition, { attempts, code }]) => ({ partition, attempts, code })),
+        stopped: [...stopped].map(([partition, { code, message }]) => ({ partition, code, message })),
       };
     },
   };

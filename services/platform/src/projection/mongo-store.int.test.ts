@@ -39,6 +39,7 @@ function batch(group: string, topic: string, records: ProjectionRecord[], deadLe
     topic,
     partition: 0,
     records,
+    fromOffset: records[0]!.offset,
     nextOffset: String(Number(last.offset) + 1),
     deadLetter: async (rejected) => {
       deadLetters.push(...rejected);

@@ -1,8 +1,9 @@
 import { Long, type CreateIndexesOptions, type Db, type Document, type Filter, type IndexSpecification, type UpdateFilter } from 'mongodb';
 import { ThalwegError, storeCall, storeUnavailable } from '../errors/index.ts';
 import { isDuplicateKeyError, isPermanentMongoError } from './mongo-errors.ts';
+import { refuseGap } from './offset-gap.ts';
 import { offsetDocumentId, positionField, projectionOffsetsCollection, type OffsetDocument } from './mongo-offsets.ts';
-import type { ApplyResult, PartitionBatch, ProjectedEvent, ProjectionStore, RejectedRecord } from './projection-types.ts';
+import type { ApplyResult, PartitionBatch, ProjectedEvent, OffsetKeepingStore, RejectedRecord } from './projection-types.ts';
 import { rejection } from './rejection.ts';
 
 /**
@@ -81,7 +82,7 @@ function guard({ operation, field, offset }: PendingWrite): { filter: Filter<{ _
  * document's events apply in order. The group's next offset is
  * stored in `projection_offsets` after the batch's documents and dead letters.
  */
-export function createMongoStore({ db, handler, indexes = [] }: MongoStoreOptions): ProjectionStore & { init(): Promise<void> } {
+export function createMongoStore({ db, handler, indexes = [] }: MongoStoreOptions): OffsetKeepingStore & { init(): Promise<void> } {
   const offsets = db.collection<OffsetDocument>(projectionOffsetsCollection);
 
   /**
@@ -122,14 +123,16 @@ export function createMongoStore({ db, handler, indexes = [] }: MongoStoreOption
     return rejected;
   }
 
-  async function storedNextOffset(batch: PartitionBatch): Promise<bigint> {
+  async function storedNextOffset(batch: PartitionBatch): Promise<bigint | undefined> {
     const stored = await offsets.findOne({ _id: offsetDocumentId(batch.group, batch.topic, batch.partition) });
-    return stored === null ? 0n : BigInt(String(stored.nextOffset));
+    return stored === null ? undefined : BigInt(String(stored.nextOffset));
   }
 
   async function attempt(batch: PartitionBatch): Promise<ApplyResult> {
+    const stored = await storedNextOffset(batch);
+    refuseGap(batch, stored);
     // Below the stored offset everything was applied: skipping it only saves the guarded writes.
-    const applied = await storedNextOffset(batch);
+    const applied = stored ?? 0n;
     const rejected: RejectedRecord[] = [];
     const pending: PendingWrite[] = [];
     const projected: number[] = [];

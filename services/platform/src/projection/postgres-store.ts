@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { ThalwegError, isThalwegError, storeCall, storeUnavailable } from '../errors/index.ts';
-import type { ApplyResult, PartitionBatch, ProjectedEvent, ProjectionStore, RejectedRecord } from './projection-types.ts';
+import type { ApplyResult, PartitionBatch, ProjectedEvent, OffsetKeepingStore, RejectedRecord } from './projection-types.ts';
 import { isPermanentPostgresError } from './postgres-errors.ts';
 import { rejection } from './rejection.ts';
 import { createProjectionOffsetsTable, readProjectionOffsets } from './postgres-offsets.ts';
+import { refuseGap } from './offset-gap.ts';
 
 /** One statement a handler asks for. `expect` turns an unexpected row count into a rejection of the event. */
 export interface SqlOperation {
@@ -35,13 +36,15 @@ function isRejection(error: unknown): boolean {
  * applied before and are skipped: redelivery changes nothing. A rejected event is rolled back
  * alone (the batch is redone with a savepoint per event) and dead-lettered while the rest commit.
  */
-export function createPostgresStore({ pool, handler }: PostgresStoreOptions): ProjectionStore & { init(): Promise<void> } {
+export function createPostgresStore({ pool, handler }: PostgresStoreOptions): OffsetKeepingStore & { init(): Promise<void> } {
+  /** The stored next offset, row-locked; a partition never applied starts where its first batch does. */
   async function lockOffset(client: pg.PoolClient, batch: PartitionBatch): Promise<bigint> {
-    await client.query(
-      `INSERT INTO projection_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+    const inserted = await client.query(
+      `INSERT INTO projection_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
        ON CONFLICT (group_id, topic, partition) DO NOTHING`,
-      [batch.group, batch.topic, batch.partition],
+      [batch.group, batch.topic, batch.partition, batch.fromOffset],
     );
+    if (inserted.rowCount === 1) return BigInt(batch.fromOffset);
     // The row lock serialises two instances that briefly own the same partition during a rebalance.
     const { rows } = await client.query<{ next_offset: string }>(
       'SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE',
@@ -108,10 +111,12 @@ export function createPostgresStore({ pool, handler }: PostgresStoreOptions): Pr
   async function attempt(client: pg.PoolClient, batch: PartitionBatch, withSavepoints: boolean): Promise<ApplyResult> {
     await client.query('BEGIN');
     const applied = await lockOffset(client, batch);
+    refuseGap(batch, applied);
     const { rejected, count } = await applyRecords(client, batch, applied, withSavepoints);
     await batch.deadLetter(rejected);
     // Never backwards: a batch that an instance which lost the partition held on to (all of it
-    // below the stored offset, so skipped) must not undo the new owner's progress.
+    // below the stored offset, so skipped) must not undo the new owner's progress. Never across a
+    // gap either: refuseGap has seen that the batch follows on from the stored offset.
     await client.query(
       'UPDATE projection_offsets SET next_offset = GREATEST(next_offset, $4), updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3',
       [batch.group, batch.topic, batch.partition, batch.nextOffset],

@@ -31,6 +31,11 @@ export interface PartitionBatch {
   topic: string;
   partition: number;
   records: ProjectionRecord[];
+  /**
+   * Where the batch was fetched from (markers before its first record included). A store refuses
+   * a batch that begins past its own next offset (refuseGap): the events between would be lost.
+   */
+  fromOffset: string;
   /** The offset to resume from once this batch is applied (last offset + 1). */
   nextOffset: string;
   /**
@@ -50,7 +55,14 @@ export interface ApplyResult {
  * idempotent for the others; it throws a retriable ThalwegError when the store is unreachable.
  */
 export interface ProjectionStore {
-  /** Next offsets the store has applied, per partition, to resume from when assigned. */
-  readOffsets(group: string, topic: string): Promise<Map<number, string>>;
+  /**
+   * Next offsets the store has applied, per partition: where the projector resumes (a partition
+   * absent from the map: from the topic's first offset). A store without this method keeps no
+   * offsets (what it holds is a cache); its group resumes from Kafka's committed offsets.
+   */
+  readOffsets?(group: string, topic: string): Promise<Map<number, string>>;
   apply(batch: PartitionBatch): Promise<ApplyResult>;
 }
+
+/** A store that keeps its own offsets: the read model's offsets are the truth for its projector. */
+export type OffsetKeepingStore = ProjectionStore & Required<Pick<ProjectionStore, 'readOffsets'>>;
