@@ -1,0 +1,191 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProjectionOffsetsTable, offsetDocumentId, projectionOffsetsCollection } from '@thalweg/platform/projection';
+import { createTestDatabase, createTestMongoDatabase, createTestTopic, freePort, onCleanup, testAdmin, testKafka, testStack, uniqueName } from '@thalweg/platform/testing';
+import { runThalweg, transcript } from './testing/run-thalweg.ts';
+
+type Admin = Awaited<ReturnType<typeof testAdmin>>;
+
+interface PartitionStatus {
+  partition: number;
+  stored: number | null;
+  end: number | null;
+  lag: number | null;
+  committed: number | null;
+  lastAppliedAt: string | null;
+}
+
+interface StatusJson {
+  projections: Array<{
+    name: string;
+    group: string;
+    store: { state: string; backend: string; error?: string };
+    topics: Array<{ topic: string; error?: string; partitions: PartitionStatus[] }>;
+    lag: number | null;
+    readiness: { source: string; instances: Array<{ url: string; state: string }> };
+  }>;
+}
+
+/**
+ * A topic of the test's own with `counts[p]` records on partition p, declared in a topics
+ * directory of the test's own as read by `service`, so the projection's topics are this one alone.
+ */
+async function projectedTopic(t: TestContext, admin: Admin, service: string, counts: number[]) {
+  const topic = await createTestTopic(t, admin, { name: `${uniqueName('it', '')}.wallets.v1`, partitions: counts.length });
+  const dir = mkdtempSync(join(tmpdir(), 'thalweg-projections-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(
+    join(dir, `${topic}.yaml`),
+    [`name: ${topic}`, 'description: Integration test topic.', `partitions: ${counts.length}`, 'replicationFactor: 1', 'eventTypes: [thalweg.ledger.WalletOpened]', 'producers: [command-api]', 'consumers:', `  - group: ${service}`, ''].join('\n'),
+  );
+  const producer = testKafka().producer();
+  await producer.connect();
+  onCleanup(t, () => producer.disconnect());
+  await producer.send({ topic, acks: -1, messages: counts.flatMap((count, partition) => Array.from({ length: count }, (_, index) => ({ partition, key: `k${index}`, value: `record ${index}` }))) });
+  return { topic, dir };
+}
+
+/** A consumer group of the test's own, deleted when it ends. */
+function testGroup(t: TestContext, admin: Admin): string {
+  const group = uniqueName('projection-test');
+  onCleanup(t, () => admin.deleteGroups([group]).catch(() => {}));
+  return group;
+}
+
+/** The instance URL a status looks for: a port nothing listens on, named by the variable the operator sets. */
+async function absentInstance(variable: string) {
+  return { [variable]: `http://127.0.0.1:${await freePort()}` };
+}
+
+async function liveEnds(admin: Admin, topic: string) {
+  return new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => [partition, { end: Number(high), low: Number(low) }]));
+}
+
+async function liveCommitted(admin: Admin, group: string, topic: string) {
+  const [answer] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  return new Map(answer!.partitions.map(({ partition, offset }) => [partition, Number(offset) < 0 ? null : Number(offset)]));
+}
+
+function parse(run: Awaited<ReturnType<typeof runThalweg>>): StatusJson {
+  try {
+    return JSON.parse(run.stdout) as StatusJson;
+  } catch (error) {
+    throw new Error(`not JSON:\n${transcript(run)}`, { cause: error });
+  }
+}
+
+test('projections status reads the ledger projection’s offsets from its PostgreSQL store and lags them against Kafka', async (t) => {
+  const admin = await testAdmin(t);
+  const { topic, dir } = await projectedTopic(t, admin, 'projector-postgres', [5, 3, 0]);
+  const group = testGroup(t, admin);
+  const database = await createTestDatabase(t, 'projections_status');
+  await createProjectionOffsetsTable(database.pool);
+  // Partition 0 applied up to 2, partition 1 to its end, partition 2 never: no row.
+  await database.pool.query('INSERT INTO projection_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, 0, 2), ($1, $2, 1, 3)', [group, topic]);
+  // Kafka's commit for lag monitoring trails the store on partition 0.
+  await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '1' }] });
+  const instances = await absentInstance('THALWEG_PROJECTOR_POSTGRES_URL');
+
+  const run = await runThalweg(['projections', 'status', 'ledger', '--group', group, '--topics-dir', dir, '--json'], { env: { THALWEG_DATABASE_URL: database.url, ...instances } });
+  assert.equal(run.code, 0, transcript(run));
+  const [status] = parse(run).projections;
+  assert.equal(status?.name, 'ledger');
+  assert.equal(status.group, group);
+  assert.equal(status.store.state, 'reachable', transcript(run));
+  assert.equal(status.store.backend, 'postgres');
+
+  const { rows } = await database.pool.query<{ partition: number; next_offset: string; updated_at: Date }>('SELECT partition, next_offset, updated_at FROM projection_offsets WHERE group_id = $1 AND topic = $2', [group, topic]);
+  const stored = new Map(rows.map((row) => [row.partition, row]));
+  const ends = await liveEnds(admin, topic);
+  const committed = await liveCommitted(admin, group, topic);
+  assert.deepEqual(status.topics.map((entry) => entry.topic), [topic]);
+  const partitions = status.topics[0]!.partitions;
+  assert.deepEqual(partitions.map((partition) => partition.partition), [...ends.keys()].sort());
+  for (const partition of partitions) {
+    const row = stored.get(partition.partition);
+    const { end, low } = ends.get(partition.partition)!;
+    assert.deepEqual(
+      partition,
+      {
+        partition: partition.partition,
+        stored: row ? Number(row.next_offset) : null,
+        end,
+        lag: end - (row ? Number(row.next_offset) : low),
+        committed: committed.get(partition.partition) ?? null,
+        lastAppliedAt: row ? row.updated_at.toISOString() : null,
+      },
+      `partition ${partition.partition}\n${transcript(run)}`,
+    );
+  }
+  // What the test produced and stored, seen through the CLI: 5-2, 3-3, and 0 on an empty partition.
+  assert.deepEqual(partitions.map((partition) => partition.lag), [3, 0, 0]);
+  assert.equal(status.lag, 3);
+  assert.equal(status.readiness.source, 'THALWEG_PROJECTOR_POSTGRES_URL');
+  assert.deepEqual(status.readiness.instances.map((instance) => [instance.url, instance.state]), [[instances.THALWEG_PROJECTOR_POSTGRES_URL, 'unreachable']]);
+
+  const text = await runThalweg(['projections', 'status', 'ledger', '--group', group, '--topics-dir', dir], { env: { THALWEG_DATABASE_URL: database.url, ...instances } });
+  assert.equal(text.code, 0, transcript(text));
+  assert.match(text.stdout, new RegExp(`${topic.replaceAll('.', '\\.')} +0 +2 +5 +3 +1 +\\d{4}-`), transcript(text));
+  assert.match(text.stdout, /unreachable/, transcript(text));
+});
+
+test('projections status reads the identity projection’s offsets from its MongoDB store', async (t) => {
+  const admin = await testAdmin(t);
+  const { topic, dir } = await projectedTopic(t, admin, 'projector-mongo', [4, 2]);
+  const group = testGroup(t, admin);
+  const { name, db } = await createTestMongoDatabase(t, 'projections_status');
+  const appliedAt = new Date();
+  const offsets = db.collection<{ _id: string; group: string; topic: string; partition: number; nextOffset: number; updatedAt: Date }>(projectionOffsetsCollection);
+  await offsets.insertMany(
+    [
+      { partition: 0, nextOffset: 4 },
+      { partition: 1, nextOffset: 1 },
+    ].map(({ partition, nextOffset }) => ({ _id: offsetDocumentId(group, topic, partition), group, topic, partition, nextOffset, updatedAt: appliedAt })),
+  );
+  const url = new URL(testStack.mongodbUrl);
+  url.pathname = `/${name}`;
+
+  const run = await runThalweg(['projections', 'status', 'identity', '--group', group, '--topics-dir', dir, '--json'], { env: { THALWEG_MONGODB_URL: url.toString(), ...(await absentInstance('THALWEG_PROJECTOR_MONGO_URL')) } });
+  assert.equal(run.code, 0, transcript(run));
+  const [status] = parse(run).projections;
+  assert.equal(status?.store.state, 'reachable', transcript(run));
+  assert.equal(status.store.backend, 'mongodb');
+  const documents = await offsets.find({ group, topic }).toArray();
+  const ends = await liveEnds(admin, topic);
+  for (const partition of status.topics[0]!.partitions) {
+    const document = documents.find((candidate) => candidate.partition === partition.partition)!;
+    assert.equal(partition.stored, Number(document.nextOffset));
+    assert.equal(partition.end, ends.get(partition.partition)!.end);
+    assert.equal(partition.lag, ends.get(partition.partition)!.end - Number(document.nextOffset));
+    assert.equal(partition.lastAppliedAt, document.updatedAt.toISOString());
+    assert.equal(partition.committed, null, 'the group committed nothing to Kafka');
+  }
+  assert.deepEqual(status.topics[0]!.partitions.map((partition) => partition.lag), [0, 1]);
+});
+
+test('a projection store that cannot be reached is shown as unreachable and the status fails (exit 1)', async (t) => {
+  const admin = await testAdmin(t);
+  const { topic, dir } = await projectedTopic(t, admin, 'projector-mongo', [2]);
+  const group = testGroup(t, admin);
+  const down = `mongodb://127.0.0.1:${await freePort()}/thalweg`;
+  const env = { THALWEG_MONGODB_URL: down, ...(await absentInstance('THALWEG_PROJECTOR_MONGO_URL')) };
+
+  const run = await runThalweg(['projections', 'status', 'identity', '--group', group, '--topics-dir', dir, '--json'], { env });
+  assert.equal(run.code, 1, transcript(run));
+  const [status] = parse(run).projections;
+  assert.equal(status?.store.state, 'unreachable', transcript(run));
+  assert.ok(status.store.error, 'the store error is named');
+  // Kafka's side still answers: the end offsets are shown, the lag is unknown without the store.
+  const ends = await liveEnds(admin, topic);
+  assert.deepEqual(
+    status.topics[0]!.partitions.map(({ partition, stored, end, lag }) => ({ partition, stored, end, lag })),
+    [{ partition: 0, stored: null, end: ends.get(0)!.end, lag: null }],
+  );
+
+  const text = await runThalweg(['projections', 'status', 'identity', '--group', group, '--topics-dir', dir], { env });
+  assert.equal(text.code, 1, transcript(text));
+  assert.match(text.stdout, new RegExp(`store: mongodb ${down.replaceAll('.', '\\.')} \\(THALWEG_MONGODB_URL\\): UNREACHABLE`), transcript(text));
+});
