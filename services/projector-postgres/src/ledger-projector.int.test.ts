@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createPostgresStore, deadLetterHeaders, projectorReadiness, type ProjectionRecord, type ProjectionStore } from '@thalweg/platform/projection';
 import { ThalwegError } from '@thalweg/platform/errors';
-import { createProjectionFixture, createTestDatabase, cutOffDatabase, devKafkaSasl, readRecordAt, readTopic, testKafka, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
+import { createSchemaRegistryClient } from '@thalweg/platform/registry';
+import { createProjectionFixture, createTestDatabase, cutOffDatabase, devKafkaSasl, readRecordAt, readTopic, testKafka, testStack, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
 import { ledgerProjection } from './ledger-projection.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
 import { ledgerTablesDdl } from './ledger-tables.ts';
@@ -35,7 +36,7 @@ async function ledgerFixture(t: TestContext) {
     return rows[0] ? { balance: Number(rows[0].balance_minor), version: Number(rows[0].version) } : undefined;
   };
   const entryCount = async () => Number((await database.pool.query<{ count: string }>('SELECT count(*) FROM wallet_entries WHERE wallet_id = $1', [walletId])).rows[0]!.count);
-  return { kafka, admin, topic, group, deadLetters, database, events, startProjector, wallet, entryCount, deadLetterCount, walletId };
+  return { kafka, admin, topic, group, deadLetters, database, events, startProjector, wallet, entryCount, deadLetterCount, walletId, projectorOptions };
 }
 
 test('events are projected into wallets and entries, with the offsets in the same database', async (t) => {
@@ -134,6 +135,27 @@ test('a poison message and a rejected event go to the dead letter topic while th
   assert.match(header(rejectedLetter, deadLetterHeaders.errorMessage), /unknown/);
   assert.equal(header(rejectedLetter, 'ce_type'), 'thalweg.ledger.FundsCredited');
   assert.deepEqual(await fixture.wallet(), { balance: 250, version: 2 });
+});
+
+test('a registry that answers 404 for every id (a wrong URL path) pauses the partition, turns readiness red and dead-letters nothing', async (t) => {
+  const fixture = await ledgerFixture(t);
+  await fixture.events.open();
+  await fixture.events.credit(75);
+  const wrongPath = createSchemaRegistryClient({ url: `${testStack.registryUrl}/not-the-api` });
+  const projector = await createLedgerProjector({ ...fixture.projectorOptions({ registry: wrongPath }), pool: fixture.database.pool });
+  onCleanup(t, () => projector.stop());
+  await projector.start();
+  await waitFor(() => projector.status().retrying.some((entry) => entry.code === 'THALWEG_REGISTRY_UNAVAILABLE'), { description: 'the partition paused on the registry' });
+  await assert.rejects(projectorReadiness(projector).check(), /THALWEG_REGISTRY_UNAVAILABLE/);
+  await projector.stop();
+  assert.equal(await fixture.wallet(), undefined, 'nothing applied');
+  assert.equal(await fixture.deadLetterCount(), 0, 'nothing dead-lettered');
+
+  // With the right URL the same group applies every event.
+  await fixture.startProjector();
+  await waitFor(async () => (await fixture.wallet())?.version === 2, { description: 'the events applied with the right registry' });
+  assert.deepEqual(await fixture.wallet(), { balance: 75, version: 2 });
+  assert.equal(await fixture.deadLetterCount(), 0);
 });
 
 test('a store outage pauses the partition and resumes without losing or dead-lettering an event', async (t) => {

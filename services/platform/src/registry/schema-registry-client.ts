@@ -1,6 +1,7 @@
 import avro from 'avsc';
 import { ThalwegError } from '../errors/index.ts';
 import { parseAvroSchema } from './logical-types.ts';
+import { createRegistryProbe } from './registry-probe.ts';
 
 export interface SchemaRegistryClientOptions {
   /** Confluent-compatible base URL, e.g. http://127.0.0.1:8085/apis/ccompat/v7 */
@@ -64,6 +65,8 @@ function memoise<K, V>(load: (key: K) => Promise<V>) {
  * (retriable); see docs/decisions.md.
  */
 export function createSchemaRegistryClient({ url, requestTimeout = 5_000 }: SchemaRegistryClientOptions) {
+  const probe = createRegistryProbe((path) => call(path, `registry probe ${path}`, {}));
+
   async function call(path: string, what: string, details: Record<string, unknown>, init: RequestInit = {}): Promise<Record<string, unknown>> {
     let response: Response;
     try {
@@ -82,8 +85,24 @@ export function createSchemaRegistryClient({ url, requestTimeout = 5_000 }: Sche
     return id;
   }
 
+  /** The writer schema of an id; a refusal counts as "no such schema" only if the registry passes the probe. */
+  async function fetchWriterSchema(schemaId: number): Promise<Record<string, unknown>> {
+    try {
+      const answer = await call(`/schemas/ids/${schemaId}`, `schema id ${schemaId}`, { schemaId });
+      probe.answered(schemaId);
+      return answer;
+    } catch (error) {
+      if (!(error instanceof ThalwegError) || error.retriable || (await probe.answersForKnownIds())) throw error;
+      throw new ThalwegError(
+        'THALWEG_REGISTRY_UNAVAILABLE',
+        `schema id ${schemaId}: the registry at ${url} refuses it (${error.message}) and answers for no schema it should hold: is the URL right, or was the registry rebuilt?`,
+        { cause: error, details: { schemaId } },
+      );
+    }
+  }
+
   const writerType = memoise(async (schemaId: number) => {
-    const { schema, schemaType } = await call(`/schemas/ids/${schemaId}`, `schema id ${schemaId}`, { schemaId });
+    const { schema, schemaType } = await fetchWriterSchema(schemaId);
     if (schemaType !== undefined && schemaType !== 'AVRO') {
       throw new ThalwegError('THALWEG_EVENT_UNDECODABLE', `schema id ${schemaId} is ${String(schemaType)}, not Avro`, { details: { schemaId } });
     }
