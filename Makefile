@@ -14,7 +14,7 @@ THALWEG := services/cli/bin/thalweg
 # Tests, the CLI and the benchmark connect where the stack says it listens (THALWEG_PORT_OFFSET moves it).
 STACK_ENV := set -a; f="$${THALWEG_HOME:-.thalweg}/stack.env"; [ ! -f "$$f" ] || . "$$f"; set +a;
 
-.PHONY: help up down status reset deps stack check test test-unit test-policies test-int test-e2e bench
+.PHONY: help up down status reset deps stack check check-compose test test-unit test-policies test-int test-e2e bench
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ check: deps ## typecheck, offline schema compatibility, generated types up to da
 	npx tsc -b
 	$(THALWEG) schemas check
 	$(THALWEG) schemas generate --check
+
+check-compose: deps ## offline checks of compose/ (docker compose config, promtool, otelcol; tools built once into .thalweg/)
+	bash compose/check.sh --install-tools
 
 test-unit: deps ## unit tests (no I/O)
 	$(NODE_TEST) $(UNIT_TESTS)

@@ -3,30 +3,47 @@
 # Docker engine this is as far as the compose stack can be verified.
 #
 #   compose/check.sh                  run every check whose tool is available, skip the others
-#   compose/check.sh --install-tools  first build the optional validators from the Go module proxy
-#                                     into .thalweg/tools/bin (needs Go; takes a few minutes)
+#   compose/check.sh --install-tools  first build the validators from the Go module proxy into
+#                                     .thalweg/tools/bin, then run every check; none may be skipped
+#                                     (what CI runs, through `make check-compose`)
+#
+# The builds are cached: a tool is rebuilt only when its pinned version changes (a stamp beside
+# each binary), and Go's module and build caches live in THALWEG_CACHE/go (default
+# .thalweg/cache/go, git-ignored, beside the native stack's downloads), so a second run builds
+# nothing. THALWEG_TOOLS (default .thalweg/tools) moves the binaries. Without Go on the host, the
+# Go release named below is fetched from the module proxy, as the native stack does for OPA.
 #
 # Always run (needs Node and the workspace's node_modules):
-#   compose/compose-config.test.ts    YAML parses; depends_on targets exist and wait for health;
-#                                     healthchecks; pinned images; mounted files exist; host ports
-#                                     unique; Kafka listeners and durability; gateway routes;
-#                                     Prometheus targets, Grafana datasources, collector pipelines.
+#   compose/*.test.ts                 YAML parses; depends_on targets exist and wait for health;
+#                                     healthchecks; pinned images, at the native stack's versions;
+#                                     mounted files exist; host ports unique; Kafka listeners,
+#                                     SASL/SCRAM principals and durability; Kafka UI's decoding;
+#                                     gateway routes; Prometheus targets, Grafana datasources,
+#                                     collector pipelines.
 # Run when the tool is found (on PATH, or in .thalweg/tools/bin):
 #   docker compose config -q          the Compose specification's own validation and interpolation
 #                                     (works without a daemon: it only reads files)
 #   promtool check config / rules     prometheus.yml, and every PromQL expression of the dashboards
 #   otelcol validate                  the OpenTelemetry Collector configuration
-# Exit status: 0 when every check that ran passed, 1 otherwise. Skipped checks are listed.
+# Exit status: 0 when every check that ran passed (and, with --install-tools, none was skipped),
+# 1 otherwise. Skipped checks are listed.
 set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tools="$repo/.thalweg/tools/bin"
 cd "$repo" || exit 1
+# need_go, THALWEG_CACHE: the native stack's helpers (sourced; they only define functions and paths).
+# shellcheck source=native/lib.sh
+source "$repo/compose/native/lib.sh"
+tools_root="${THALWEG_TOOLS:-$repo/.thalweg/tools}"
+case "$tools_root" in /*) ;; *) tools_root="$repo/$tools_root" ;; esac
+tools="$tools_root/bin"
 
 # Versions matched to the images in docker-compose.yml.
 compose_module_version=v2.40.3       # github.com/docker/compose/v2
 promtool_module_version=v0.301.0     # github.com/prometheus/prometheus = Prometheus 3.1.0
 otelcol_version=0.155.0              # otel/opentelemetry-collector-contrib:0.155.0
+# The Go release fetched when the host has none (or one older than 1.21).
+go_toolchain=1.26.0
 
 passed=()
 failed=()
@@ -53,37 +70,30 @@ find_tool() { # prints the path of the first tool found, on PATH or in .thalweg/
   return 1
 }
 
+# built <binary> <stamp>: true when the binary is there and was built from exactly <stamp>.
+built() { [ -x "$tools/$1" ] && [ "$(cat "$tools/.$1.stamp" 2>/dev/null)" = "$2" ]; }
+stamp() { printf '%s\n' "$2" > "$tools/.$1.stamp"; }
+
 build_go_tool() { # build_go_tool <module@version> <main package> <binary name>
+  if built "$3" "$1 $2"; then echo "==> $3 ($1): built already"; return 0; fi
   # `go install pkg@version` refuses modules whose go.mod has replace or exclude directives (both
   # prometheus and docker/compose have some): build them as a dependency of a throwaway module.
   echo "==> building $3 ($1)"
-  local dir="$work/$3"
+  local dir="$work/$3" t0=$SECONDS
   mkdir -p "$dir" &&
     (
       cd "$dir" &&
-        go mod init "thalweg-check-tools/$3" > /dev/null 2>&1 &&
-        go get "$1" "$2@${1##*@}" &&
-        GOFLAGS=-buildvcs=false go build -o "$tools/$3" "$2"
-    )
+        "$go" mod init "thalweg-check-tools/$3" > /dev/null 2>&1 &&
+        "$go" get "$1" "$2@${1##*@}" &&
+        GOFLAGS="$GOFLAGS -buildvcs=false" "$go" build -o "$tools/$3" "$2"
+    ) || return 1
+  stamp "$3" "$1 $2"
+  echo "==> built $3 in $(( SECONDS - t0 ))s"
 }
 
-install_tools() {
-  command -v go > /dev/null 2>&1 || { echo "--install-tools needs Go" >&2; return 1; }
-  mkdir -p "$tools"
-  local work
-  work="$(mktemp -d)"
-  trap 'rm -rf "$work"; trap - RETURN' RETURN
-  build_go_tool "github.com/prometheus/prometheus@$promtool_module_version" github.com/prometheus/prometheus/cmd/promtool promtool || return 1
-  build_go_tool "github.com/docker/compose/v2@$compose_module_version" github.com/docker/compose/v2/cmd docker-compose || return 1
-  # The contrib distribution is assembled by the collector builder from the components we use.
-  echo "==> building otelcol ($otelcol_version) with the components observability/ uses"
-  GOBIN="$work/bin" go install "go.opentelemetry.io/collector/cmd/builder@v$otelcol_version" || return 1
-  cat > "$work/builder.yaml" <<EOF
-dist:
-  name: otelcol
-  description: OpenTelemetry Collector with the components Thalweg's compose stack configures
-  output_path: $work/otelcol
-  version: $otelcol_version
+# The collector components observability/otel-collector/config.yaml uses, for the builder.
+otelcol_components() {
+  cat <<EOF
 extensions:
   - gomod: github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension v$otelcol_version
 receivers:
@@ -96,18 +106,61 @@ exporters:
   - gomod: go.opentelemetry.io/collector/exporter/otlphttpexporter v$otelcol_version
   - gomod: github.com/open-telemetry/opentelemetry-collector-contrib/exporter/prometheusexporter v$otelcol_version
 EOF
-  GOFLAGS=-buildvcs=false "$work/bin/builder" --config "$work/builder.yaml" > "$work/builder.log" 2>&1 || { tail -40 "$work/builder.log"; return 1; }
-  cp "$work/otelcol/otelcol" "$tools/otelcol"
 }
 
+build_otelcol() {
+  local want t0=$SECONDS
+  want="otelcol $otelcol_version $(otelcol_components | sha256sum | cut -c1-16)"
+  if built otelcol "$want"; then echo "==> otelcol ($otelcol_version): built already"; return 0; fi
+  # The contrib distribution is assembled by the collector builder from the components we use.
+  echo "==> building otelcol ($otelcol_version) with the components observability/ uses"
+  GOBIN="$work/bin" "$go" install "go.opentelemetry.io/collector/cmd/builder@v$otelcol_version" || return 1
+  {
+    cat <<EOF
+dist:
+  name: otelcol
+  description: OpenTelemetry Collector with the components Thalweg's compose stack configures
+  output_path: $work/otelcol
+  version: $otelcol_version
+EOF
+    otelcol_components
+  } > "$work/builder.yaml"
+  # The builder runs the `go` it finds on PATH.
+  PATH="$(dirname "$go"):$PATH" GOFLAGS="$GOFLAGS -buildvcs=false" "$work/bin/builder" --config "$work/builder.yaml" > "$work/builder.log" 2>&1 || { tail -40 "$work/builder.log"; return 1; }
+  cp "$work/otelcol/otelcol" "$tools/otelcol" || return 1
+  stamp otelcol "$want"
+  echo "==> built otelcol in $(( SECONDS - t0 ))s"
+}
+
+install_tools() {
+  local go work
+  go="$(need_go "$go_toolchain")" || return 1
+  mkdir -p "$tools" "$THALWEG_CACHE/go"
+  # Go's caches in the project's cache folder, so a second run (or a CI cache of .thalweg/cache)
+  # downloads and compiles nothing; -modcacherw lets `rm -rf` clear them.
+  export GOMODCACHE="$THALWEG_CACHE/go/mod" GOCACHE="$THALWEG_CACHE/go/build"
+  export GOFLAGS="${GOFLAGS:+$GOFLAGS }-modcacherw"
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"; trap - RETURN' RETURN
+  build_go_tool "github.com/prometheus/prometheus@$promtool_module_version" github.com/prometheus/prometheus/cmd/promtool promtool || return 1
+  build_go_tool "github.com/docker/compose/v2@$compose_module_version" github.com/docker/compose/v2/cmd docker-compose || return 1
+  build_otelcol
+}
+
+require_all=0
 if [ "${1:-}" = "--install-tools" ]; then
+  t0=$SECONDS
   install_tools || { echo "installing the validators failed" >&2; exit 1; }
+  echo "==> validators ready in $(( SECONDS - t0 ))s"
+  require_all=1
 fi
 
 # 1. Consistency of the files with one another (always).
-run "consistency tests (compose/compose-config.test.ts)" node --import tsx --test --test-reporter=spec compose/compose-config.test.ts
+run "consistency tests (compose/*.test.ts)" node --import tsx --test --test-reporter=spec compose/*.test.ts
 
 run "init script syntax (bash -n)" bash -n compose/config/postgres/initdb/100-apicurio-database.sh
+# The Kafka images run these with their POSIX sh (busybox); the tests above run them with this host's sh.
+run "Kafka start and init script syntax (sh -n)" sh -c 'sh -n compose/config/kafka/start.sh && sh -n compose/config/kafka/init.sh'
 
 # 2. The Compose specification, through the real client.
 compose_cmd=()
@@ -174,4 +227,8 @@ echo "skipped: ${#skipped[@]}"
 for name in "${skipped[@]}"; do echo "  skip  $name"; done
 echo "Not verified here: that the images start, that healthchecks turn healthy, that the services"
 echo "reach each other. That needs a Docker engine: docker compose -f compose/docker-compose.yml up -d"
+if [ "$require_all" = 1 ] && [ "${#skipped[@]}" -gt 0 ]; then
+  echo "--install-tools: every check must run, and ${#skipped[@]} did not"
+  exit 1
+fi
 [ "${#failed[@]}" -eq 0 ]
