@@ -3,7 +3,7 @@ import { projectorServiceOptions, startProjectorService } from '@thalweg/platfor
 import { loadCollectionSchema, openSearchBackend } from '@thalweg/platform/search';
 import { createLogger } from '@thalweg/platform/telemetry';
 import { loadConfig } from './config.ts';
-import { createPostgresSearchOffsets, kafkaCommittedOffsets } from './search-offsets.ts';
+import { createPostgresSearchOffsets, createTypesenseSearchOffsets } from './search-offsets.ts';
 import { ENTRIES, USERS } from './search-projection.ts';
 import { createSearchProjector } from './search-projector.ts';
 
@@ -22,8 +22,8 @@ await runService(SERVICE, logger, async () => {
   const projector = await createSearchProjector({
     ...options,
     index: backend.index,
-    // PostgreSQL keeps the offsets beside the collections; Typesense leaves them to Kafka (docs/search.md).
-    offsets: backend.pool ? createPostgresSearchOffsets(backend.pool) : kafkaCommittedOffsets,
+    // Each backend keeps the offsets beside its collections (docs/search.md).
+    offsets: backend.pool ? createPostgresSearchOffsets(backend.pool) : createTypesenseSearchOffsets({ url: config.typesenseUrl, apiKey: config.typesenseApiKey }),
   });
   return startProjectorService({
     service: SERVICE,

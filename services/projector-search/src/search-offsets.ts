@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import { storeCall } from '@thalweg/platform/errors';
 import { createProjectionOffsetsTable, readProjectionOffsets } from '@thalweg/platform/projection';
+import { createTypesenseOffsets, type TypesenseOffsetsOptions } from '@thalweg/platform/search';
 
 /** Where the search projection keeps each partition's next offset. */
 export interface SearchOffsets {
   init(): Promise<void>;
-  /** Next offsets per partition, to resume from when assigned; empty when Kafka's committed offsets serve. */
+  /** Next offsets per partition, to resume from when assigned; a partition never applied is absent. */
   read(group: string, topic: string): Promise<Map<number, string>>;
   /** Written after a batch's documents and dead letters. */
   write(group: string, topic: string, partition: number, nextOffset: string): Promise<void>;
@@ -34,12 +35,11 @@ export function createPostgresSearchOffsets(pool: pg.Pool): SearchOffsets {
 }
 
 /**
- * For Typesense, which has no place for offsets: the projector runtime commits each applied
- * batch's next offset to Kafka, and the group resumes from there. A crash between the documents
- * and that commit replays the batch, which the idempotent writes absorb.
+ * Offsets in a `projection_offsets` collection of the Typesense the index lives in (one document
+ * per partition), so the read model knows its own offsets there too: a wiped or restored
+ * Typesense takes its offsets with it and the projector replays what it lacks, whatever Kafka's
+ * committed offsets say.
  */
-export const kafkaCommittedOffsets: SearchOffsets = {
-  init: async () => {},
-  read: async () => new Map(),
-  write: async () => {},
-};
+export function createTypesenseSearchOffsets(options: TypesenseOffsetsOptions): SearchOffsets {
+  return createTypesenseOffsets(options);
+}

@@ -11,6 +11,8 @@ export { sqlFilter } from './sql-filter.ts';
 export type { SqlFragment } from './sql-filter.ts';
 export { createTypesenseIndex } from './typesense-index.ts';
 export type { TypesenseIndexOptions, TypesenseSearchIndex } from './typesense-index.ts';
+export { createTypesenseOffsets } from './typesense-offsets.ts';
+export type { TypesenseOffsets, TypesenseOffsetsOptions } from './typesense-offsets.ts';
 export { createPostgresSearchIndex } from './postgres-search-index.ts';
 export type { PostgresSearchIndexOptions } from './postgres-search-index.ts';
 export { searchSettings, checkSearchSettings } from './search-settings.ts';

@@ -37,7 +37,8 @@ function typesenseFailure(error: unknown, action: string): ThalwegError {
   return storeUnavailable(error, action);
 }
 
-async function typesenseCall<T>(action: string, call: () => Promise<T>): Promise<T> {
+/** Runs a Typesense client call, its failure as a ThalwegError: ours (4xx) or the store's (retriable). */
+export async function typesenseCall<T>(action: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
