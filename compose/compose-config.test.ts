@@ -8,80 +8,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parse } from 'yaml';
+import { pathToFileURL } from 'node:url';
 import { databaseSettings, httpSettings, kafkaSettings, logSettings, mongoSettings, rateLimitSettings, redisSettings, securitySettings } from '@thalweg/platform/config';
 import { searchSettings } from '@thalweg/platform/search';
-
-const composeDir = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(composeDir, '..');
-
-// ---------------------------------------------------------------------------------------------
-// Loading
-// ---------------------------------------------------------------------------------------------
-
-type Doc = Record<string, any>;
-
-const readYaml = (path: string): Doc => parse(readFileSync(path, 'utf8'), { merge: true }) as Doc;
-
-/** KEY=value lines of an env file (comments and blank lines skipped). */
-function readEnvFile(path: string): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (match) values.set(match[1]!, match[2]!);
-  }
-  return values;
-}
-
-/** The variables a compose file interpolates (`${NAME}`, `${NAME:-default}`, `${NAME:?error}`...) in its values. */
-function interpolatedVariables(doc: unknown, names = new Set<string>()): Set<string> {
-  if (typeof doc === 'string') {
-    for (const match of doc.replaceAll('$$', '').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(match[1]!);
-  } else if (Array.isArray(doc)) {
-    for (const item of doc) interpolatedVariables(item, names);
-  } else if (doc && typeof doc === 'object') {
-    for (const [key, value] of Object.entries(doc)) {
-      interpolatedVariables(key, names);
-      interpolatedVariables(value, names);
-    }
-  }
-  return names;
-}
-
-/** Compose interpolation, enough for these files: values from `env`, else the inline default. */
-function interpolate(value: unknown, env: Map<string, string>): unknown {
-  if (typeof value === 'string') {
-    return value
-      .replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?]([^}]*))?\}/g, (_all, name: string, fallback?: string) => env.get(name) ?? fallback ?? '')
-      .replaceAll('$$', '$');
-  }
-  if (Array.isArray(value)) return value.map((item) => interpolate(item, env));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolate(item, env)]));
-  return value;
-}
-
-const composePath = join(composeDir, 'docker-compose.yml');
-const rawCompose = readYaml(composePath);
-const envExample = readEnvFile(join(composeDir, '.env.example'));
-const compose = interpolate(rawCompose, envExample) as Doc;
-
-const services = (doc: Doc): Record<string, Doc> => doc.services ?? {};
-const clone = <T>(value: T): T => structuredClone(value);
+import { brokerNames, clone, compose, composeDir, dependencies, envExample, interpolatedVariables, rawCompose, readYaml, repoRoot, services, type Doc } from './compose-model.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Properties of the compose file
 // ---------------------------------------------------------------------------------------------
-
-/** depends_on as a map, whichever syntax the file uses. */
-function dependencies(service: Doc): Record<string, Doc> {
-  const dependsOn = service.depends_on;
-  if (!dependsOn) return {};
-  if (Array.isArray(dependsOn)) return Object.fromEntries(dependsOn.map((name: string) => [name, { condition: 'service_started' }]));
-  return dependsOn;
-}
 
 const isOneShot = (service: Doc) => service.restart === 'no';
 
@@ -242,8 +178,6 @@ function listenPortMismatches(doc: Doc): string[] {
 // ---------------------------------------------------------------------------------------------
 // Kafka
 // ---------------------------------------------------------------------------------------------
-
-const brokerNames = (doc: Doc) => Object.keys(services(doc)).filter((name) => /^kafka-\d+$/.test(name));
 
 function kafkaProblems(doc: Doc): string[] {
   const problems: string[] = [];
@@ -482,7 +416,7 @@ describe('compose file', () => {
     const expected = [
       'kafka-1', 'kafka-2', 'kafka-3', 'apicurio', 'kafka-ui', 'postgres', 'mongo', 'redis', 'typesense', 'keycloak', 'opa', 'apisix',
       'prometheus', 'grafana', 'loki', 'tempo', 'otel-collector', 'kafka-exporter', 'postgres-exporter', 'redis-exporter',
-      'init', 'command-api', 'query-api', 'projector-postgres', 'ledger-processor',
+      'kafka-init', 'init', 'command-api', 'query-api', 'projector-postgres', 'ledger-processor',
     ];
     assert.deepEqual(expected.filter((name) => !(name in services(compose))), []);
   });
@@ -511,7 +445,7 @@ describe('compose file', () => {
   it('runs the ledger processor on Kafka and the registry alone, and makes nothing wait for it', () => {
     const processor = services(compose)['ledger-processor']!;
     assert.deepEqual(Object.keys(processor.environment).filter((key) => key.startsWith('THALWEG_')).sort(), [
-      'THALWEG_HOST', 'THALWEG_KAFKA_BROKERS', 'THALWEG_LOG_LEVEL', 'THALWEG_PORT', 'THALWEG_REGISTRY_URL',
+      'THALWEG_HOST', 'THALWEG_KAFKA_BROKERS', 'THALWEG_KAFKA_PASSWORD', 'THALWEG_KAFKA_USERNAME', 'THALWEG_LOG_LEVEL', 'THALWEG_PORT', 'THALWEG_REGISTRY_URL',
     ]);
     for (const broker of brokerNames(compose)) assert.equal(dependencies(processor)[broker]?.condition, 'service_healthy', broker);
     assert.equal(dependencies(processor).apicurio?.condition, 'service_healthy');
@@ -536,6 +470,7 @@ describe('compose file', () => {
       assert.equal(dependencies(services(compose)[name]!).init?.condition, 'service_completed_successfully', name);
     }
     const init = services(compose).init!;
+    assert.equal(dependencies(init)['kafka-init']?.condition, 'service_completed_successfully', 'init grants ACLs to principals kafka-init created');
     for (const broker of brokerNames(compose)) assert.equal(dependencies(init)[broker]?.condition, 'service_healthy', broker);
     assert.equal(dependencies(init).apicurio?.condition, 'service_healthy');
     const command = [init.command].flat().join(' ');
@@ -564,7 +499,8 @@ describe('schema registry and Kafka UI', () => {
       const url = service.environment?.THALWEG_REGISTRY_URL;
       if (url !== undefined) assert.equal(url, 'http://apicurio:8080/apis/ccompat/v7', name);
     }
-    assert.equal(services(compose)['kafka-ui']!.environment.KAFKA_CLUSTERS_0_SCHEMAREGISTRY, 'http://apicurio:8080/apis/ccompat/v7');
+    const kafkaUi = readYaml(join(composeDir, 'config/kafka-ui/config.yml'));
+    assert.equal(kafkaUi.kafka.clusters[0].schemaRegistry, 'http://apicurio:8080/apis/ccompat/v7');
   });
 });
 
