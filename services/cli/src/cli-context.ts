@@ -31,6 +31,15 @@ export interface CliOptions {
   /** Seconds between refreshes of a watched status. */
   watch?: string;
   group?: string;
+  /** `thalweg dlq` filters and actions. */
+  code?: string[];
+  since?: string;
+  until?: string;
+  partition?: string;
+  offset?: string;
+  limit?: string;
+  reason?: string;
+  all?: boolean;
 }
 
 export interface CliContext {

@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 import { isThalwegError } from '@thalweg/platform/errors';
 import { createContext, processIo, type CliContext, type CliIo, type CliOptions } from './cli-context.ts';
+import { dlqDiscard } from './commands/dlq-discard.ts';
+import { dlqList } from './commands/dlq-list.ts';
+import { dlqReplay } from './commands/dlq-replay.ts';
+import { dlqShow } from './commands/dlq-show.ts';
 import { schemasCheck } from './commands/schemas-check.ts';
 import { schemasGenerate } from './commands/schemas-generate.ts';
 import { schemasRegister } from './commands/schemas-register.ts';
@@ -13,6 +17,7 @@ import { UsageError } from './usage-error.ts';
 import { areaUsage, commandUsage, mainUsage } from './usage.ts';
 
 const locationOptions = ['repo', 'schemas-dir', 'topics-dir'] as const;
+const deadLetterFilters = ['code', 'since', 'until', 'partition', 'offset', 'limit'] as const;
 
 /** Each command, the options it accepts beyond --help, and how many operands (default none). */
 const commands: Record<string, { run: (context: CliContext) => Promise<number>; options: readonly string[]; operands?: number }> = {
@@ -24,6 +29,10 @@ const commands: Record<string, { run: (context: CliContext) => Promise<number>; 
   'projections list': { run: projectionsList, options: [...locationOptions, 'json'] },
   'projections status': { run: projectionsStatus, options: [...locationOptions, 'json', 'group'], operands: 1 },
   status: { run: status, options: [...locationOptions, 'json', 'watch'] },
+  'dlq list': { run: dlqList, options: ['json', 'group'] },
+  'dlq show': { run: dlqShow, options: [...deadLetterFilters, 'json'], operands: 1 },
+  'dlq replay': { run: dlqReplay, options: [...deadLetterFilters, 'all', 'reason', 'json'], operands: 1 },
+  'dlq discard': { run: dlqDiscard, options: [...deadLetterFilters, 'all', 'reason', 'json'], operands: 1 },
 };
 
 /** Seconds between refreshes when `--watch` is given without a number. */
@@ -53,6 +62,14 @@ function parse(argv: string[]) {
         json: { type: 'boolean' },
         watch: { type: 'string' },
         group: { type: 'string' },
+        code: { type: 'string', multiple: true },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        partition: { type: 'string' },
+        offset: { type: 'string' },
+        limit: { type: 'string' },
+        all: { type: 'boolean' },
+        reason: { type: 'string' },
       },
     });
   } catch (error) {

@@ -42,6 +42,12 @@ Usage:
   thalweg projections list              every projection: name, group, topics, store
   thalweg projections status [<name>]   stored offsets, end offsets, lag, instances' readiness
   thalweg status [--watch [seconds]]    components, services' readiness, every group's lag
+  thalweg dlq list                      dead letter topics, counted per group and error code
+  thalweg dlq show <dlq-topic>          dead letters decoded, with their headers and errors
+  thalweg dlq replay <dlq-topic> (filters | --all)
+                                        send dead letters back to the group that failed them
+  thalweg dlq discard <dlq-topic> (filters | --all) --reason <text>
+                                        record that dead letters are not to be replayed
 
 Run \`thalweg <area> <command> --help\` for details.
 
@@ -86,8 +92,9 @@ With --check nothing is written: exit 1 when the generated files are out of date
 ${locations}`,
   'topics plan': `thalweg topics plan [--allow-destructive <topic>]...
 
-Compares the cluster with topics/*.yaml and the topics derived from them (<topic>.<group>.dlq,
-one per consumer group; <topic>.<group>.changelog, one per stateful group) and prints the plan.
+Compares the cluster with topics/*.yaml and the topics derived from them (<topic>.<group>.dlq
+and <topic>.<group>.retry, one each per consumer group; <topic>.<group>.changelog, one per
+stateful group) and prints the plan.
 Changes nothing.
   + create       a topic that does not exist yet
   ~ update       more partitions, changed configs
@@ -110,7 +117,7 @@ their topic is named with --allow-destructive <topic> (repeat the flag per topic
   * cleanup.policy change      changes which records the topic keeps
   * retention decrease         deletes older records
   * an undeclared topic named  is deleted
-Naming a topic covers its dead letter and changelog topics too.
+Naming a topic covers its dead letter, retry and changelog topics too.
 
 ${locations}
 
@@ -164,7 +171,77 @@ ${environment}
 
 ${operationsEnvironment}`;
 
+const deadLetterFilters = `Filters (all given must hold):
+  --code <code>           the error code (repeat for several), e.g. THALWEG_SCHEMA_NOT_FOUND
+  --since <time>          dead-lettered at or after: ISO 8601 (2026-12-01T10:00:00Z) or a
+                          duration back from now (90s, 30m, 2h, 7d)
+  --until <time>          dead-lettered at or before, likewise
+  --partition <n>         the dead letter topic's partition
+  --offset <n>|<n>-<m>    the dead letter's offset, or an inclusive range (with --partition when
+                          the topic has several partitions, or it applies to each)
+  --limit <n>             at most n dead letters, in partition and offset order`;
+
+commandUsage['dlq list'] = `thalweg dlq list [--group <group>] [--json]
+
+Lists every dead letter topic on the cluster (<topic>.<group>.dlq) with its dead letters counted
+per group and error code: PENDING (neither replayed nor discarded), REPLAYED, DISCARDED, TOTAL.
+Only headers are read, so a large topic costs one pass and no registry call. Progress goes to
+stderr (redrawn on a terminal, a line per step otherwise).
+--group <group>  only the dead letter topics of that consumer group
+--json           one JSON document: { "topics": [ ... ], "totals": { ... } }
+
+${environment}`;
+
+commandUsage['dlq show'] = `thalweg dlq show <dlq-topic> [filters] [--json]
+
+Shows the dead letters chosen: where the event was first written (topic, partition, offset; for
+a replay that failed again, the original), when and why it failed (group, attempts, error code
+and message), how often it was replayed, what was done about it, its key, its headers, and its
+value decoded through the registry with the writer's schema, or why it still does not decode.
+A registry that cannot be reached stops the command (exit 1).
+
+${deadLetterFilters}
+--json                    one JSON document: { "topic": ..., "deadLetters": [ ... ] }
+
+${environment}`;
+
+commandUsage['dlq replay'] = `thalweg dlq replay <dlq-topic> (filters | --all) [--reason <text>] [--json]
+
+Sends the chosen pending dead letters back to the consumer group that failed them, and to no
+other: each goes to the group's retry topic <topic>.<group>.retry (derived and created by
+\`thalweg topics apply\`), in the partition the event was first written to, with its key, value
+and headers byte for byte plus thalweg_replay_* headers (the original topic, partition and
+offset, the dead letter replayed, the replay count, who replayed it). The group's projector
+reads its retry topics beside its topics; a replay that fails again becomes a new dead letter
+on the same dead letter topic, pending, with the replay count raised.
+Dead letters already replayed (their replay is on the retry topic) or discarded are skipped, so
+running the same replay twice sends nothing the second time. Every replay is recorded on
+thalweg.dlq-actions with who ran it. Fix the cause first (register the schema, deploy the fix):
+a replay of an unchanged poison only fails again.
+
+${deadLetterFilters}
+--all                     every pending dead letter of the topic
+--reason <text>           why, recorded with the replay
+--json                    one JSON document: { "replayed": [ ... ], "skipped": { ... } }
+
+${environment}`;
+
+commandUsage['dlq discard'] = `thalweg dlq discard <dlq-topic> (filters | --all) --reason <text> [--json]
+
+Records that the chosen pending dead letters are not to be replayed: for each, an action on the
+compacted topic thalweg.dlq-actions with the operator's Kafka principal, the operating-system
+user, the time and the reason. They are then no longer pending for \`list\` and \`replay\`; the
+records stay on the dead letter topic until its retention (30 days) removes them.
+
+${deadLetterFilters}
+--all                     every pending dead letter of the topic
+--reason <text>           why (required)
+--json                    one JSON document: { "discarded": [ ... ], "by": ..., "reason": ... }
+
+${environment}`;
+
 export const areaUsage: Record<string, string> = {
+  dlq: `thalweg dlq <list|show|replay|discard> [options]\n\n${['dlq list', 'dlq show', 'dlq replay', 'dlq discard'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
   schemas: `thalweg schemas <check|register|generate> [options]\n\n${['schemas check', 'schemas register', 'schemas generate'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
   projections: `thalweg projections <list|status> [options]\n\n${['projections list', 'projections status'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
   topics: `thalweg topics <plan|apply> [options]\n\n${['topics plan', 'topics apply'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
