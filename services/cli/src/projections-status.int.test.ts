@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProjectionOffsetsTable, offsetDocumentId, projectionOffsetsCollection } from '@thalweg/platform/projection';
-import { createTestDatabase, createTestMongoDatabase, createTestTopic, freePort, onCleanup, testAdmin, testKafka, testStack, uniqueName } from '@thalweg/platform/testing';
+import { createTestConsumerGroup, createTestDatabase, createTestMongoDatabase, createTestTopic, freePort, onCleanup, startServiceProcess, testAdmin, testKafka, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { loadTopicSpecs } from '@thalweg/platform/topics';
 import { runThalweg, transcript } from './testing/run-thalweg.ts';
 
 type Admin = Awaited<ReturnType<typeof testAdmin>>;
@@ -188,4 +189,52 @@ test('a projection store that cannot be reached is shown as unreachable and the 
   const text = await runThalweg(['projections', 'status', 'identity', '--group', group, '--topics-dir', dir], { env });
   assert.equal(text.code, 1, transcript(text));
   assert.match(text.stdout, new RegExp(`store: mongodb ${down.replaceAll('.', '\\.')} \\(THALWEG_MONGODB_URL\\): UNREACHABLE`), transcript(text));
+});
+
+test('projections status of a running projector: its instance ready, its store’s offsets at Kafka’s end once it has caught up', { timeout: 180_000 }, async (t) => {
+  const admin = await testAdmin(t);
+  const topics = loadTopicSpecs().consumedBy('projector-mongo');
+  // The group's name starts with the service's: its principal may use only groups prefixed so.
+  const group = await createTestConsumerGroup(t, admin, { prefix: 'projector-mongo-status', topics });
+  const { name, db } = await createTestMongoDatabase(t, 'projections_status');
+  const url = new URL(testStack.mongodbUrl);
+  url.pathname = `/${name}`;
+  const projector = await startServiceProcess(t, 'projector-mongo', {
+    THALWEG_KAFKA_BROKERS: testStack.brokers.join(','),
+    THALWEG_REGISTRY_URL: testStack.registryUrl,
+    THALWEG_MONGODB_URL: url.toString(),
+    THALWEG_CONSUMER_GROUP: group,
+    THALWEG_LOG_LEVEL: 'warn',
+  });
+  const env = { THALWEG_MONGODB_URL: url.toString(), THALWEG_PROJECTOR_MONGO_URL: projector.url };
+  const offsets = db.collection<{ topic: string; partition: number; nextOffset: number; updatedAt: Date }>(projectionOffsetsCollection);
+
+  // The projector keeps applying whatever arrives meanwhile: wait for a run that agrees with the
+  // store and Kafka as read right after it, with nothing left to apply.
+  const seen = await waitFor(
+    async () => {
+      const run = await runThalweg(['projections', 'status', 'identity', '--group', group, '--json'], { env });
+      if (run.code !== 0) return undefined;
+      const [status] = parse(run).projections;
+      if (status?.lag !== 0 || status.readiness.instances[0]?.state !== 'ready') return undefined;
+      for (const topic of status.topics) {
+        const stored = new Map((await offsets.find({ group, topic: topic.topic }).toArray()).map((document) => [document.partition, document]));
+        const ends = await liveEnds(admin, topic.topic);
+        for (const partition of topic.partitions) {
+          const document = stored.get(partition.partition);
+          if (partition.stored !== (document ? Number(document.nextOffset) : null)) return undefined;
+          if (partition.end !== ends.get(partition.partition)?.end) return undefined;
+          if (partition.lastAppliedAt !== (document?.updatedAt.toISOString() ?? null)) return undefined;
+        }
+      }
+      return status;
+    },
+    { timeout: 120_000, interval: 500, description: `projections status of ${group} caught up and agreeing with its store and Kafka` },
+  );
+  assert.deepEqual(seen.topics.map((topic) => topic.topic), topics);
+  assert.equal(seen.readiness.source, 'THALWEG_PROJECTOR_MONGO_URL');
+  assert.deepEqual(seen.readiness.instances.map((instance) => [instance.url, instance.state]), [[projector.url, 'ready']]);
+  const applied = seen.topics.flatMap((topic) => topic.partitions).filter((partition) => partition.end! > 0);
+  assert.ok(applied.length > 0, 'the topic holds events to project');
+  for (const partition of applied) assert.ok(partition.lastAppliedAt, `partition ${partition.partition} has a last applied time`);
 });
