@@ -1,18 +1,20 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestConsumerGroup, createTestDatabase, securityEnv, startServiceProcess, testAdmin, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { createTestConsumerGroup, securityEnv, startServiceProcess, startTypesenseProcess, testAdmin, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { callApi, startLedgerProcessor, type CallOptions } from './wallet-services.ts';
 
 // The search path as real processes: command-api -> Kafka (identity.users.v1; ledger commands,
-// decided by ledger-processor onto ledger.wallets.v1) -> projector-search -> PostgreSQL search index (the native stack's) -> search-api, each checking
-// real Keycloak tokens and asking the stack's OPA for the tenant scope.
+// decided by ledger-processor onto ledger.wallets.v1) -> projector-search -> Typesense -> search-api,
+// each checking real Keycloak tokens and asking the stack's OPA for the tenant scope. Typesense is
+// the one compose runs, started from the native stack's install as a server of this test's own:
+// the projector's collections have fixed names, and this test's must be its own.
 const SEARCHED_TOPICS = ['identity.users.v1', 'ledger.wallets.v1'];
 
 async function startSearchServices(t: TestContext) {
   const group = await createTestConsumerGroup(t, await testAdmin(t), { prefix: 'projector-search', topics: SEARCHED_TOPICS });
-  const database = await createTestDatabase(t, 'search_e2e');
+  const typesense = await startTypesenseProcess(t);
   const kafka = { THALWEG_KAFKA_BROKERS: testStack.brokers.join(','), THALWEG_REGISTRY_URL: testStack.registryUrl };
-  const searchIndex = { THALWEG_SEARCH_BACKEND: 'postgres', THALWEG_SEARCH_DATABASE_URL: database.url, THALWEG_LOG_LEVEL: 'warn' };
+  const searchIndex = { THALWEG_SEARCH_BACKEND: 'typesense', THALWEG_TYPESENSE_URL: typesense.url, THALWEG_TYPESENSE_API_KEY: typesense.apiKey, THALWEG_LOG_LEVEL: 'warn' };
   const [command] = await Promise.all([
     startServiceProcess(t, 'command-api', { ...kafka, ...securityEnv(), THALWEG_REDIS_URL: testStack.redisUrl, THALWEG_LOG_LEVEL: 'warn' }),
     startServiceProcess(t, 'projector-search', { ...kafka, ...searchIndex, THALWEG_CONSUMER_GROUP: group }),
@@ -47,9 +49,11 @@ test('search through the API: typos, facets, filters, sort, pages, tenants, inje
   assert.equal(submitted.status, 202, JSON.stringify(submitted.body));
 
   const aliceSees = (query: string) => services.search(`/v1/search/users?${query}`, { as: 'alice' });
+  // The users may sit on different partitions, each projected at its own pace: wait for all of them.
   await waitFor(async () => {
-    const { body } = await aliceSees(`filter=${encodeURIComponent(`${mine} && kycState:=submitted`)}`);
-    return ids(body).includes(john);
+    const { body } = await aliceSees(`q=${word}&filter=${encodeURIComponent(mine)}`);
+    const submittedOnes = await aliceSees(`filter=${encodeURIComponent(`${mine} && kycState:=submitted`)}`);
+    return [john, jane, marie].every((id) => ids(body).includes(id)) && ids(submittedOnes.body).includes(john);
   }, { timeout: 60_000, description: 'the users and the KYC step projected' });
   await waitFor(async () => ids((await services.search(`/v1/search/users?q=${word}`, { as: 'bob' })).body).includes(globexJohn), { timeout: 60_000, description: "bob's user projected" });
 
