@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { knownVariables } from '@thalweg/platform/config';
 import { repoRoot } from '@thalweg/platform/schemas';
 import { instanceUrlVariable, serviceCatalogue, serviceInstances } from './service-instances.ts';
 
@@ -23,4 +24,8 @@ test('a service instance is where THALWEG_<SERVICE>_URL says, several comma-sepa
   const fallback = serviceInstances('projector-mongo', { THALWEG_PORT_OFFSET: '1000' });
   assert.deepEqual(fallback.urls, ['http://127.0.0.1:5013']);
   assert.match(fallback.source, /^default: THALWEG_PROJECTOR_MONGO_URL not set, services.sh port 4013 \+ THALWEG_PORT_OFFSET 1000$/);
+});
+
+test('every instance URL variable is a known THALWEG_ variable, so an environment shared with the services may hold it', () => {
+  for (const { service } of serviceCatalogue) assert.ok(knownVariables.has(instanceUrlVariable(service)), instanceUrlVariable(service));
 });

@@ -38,4 +38,12 @@ export const knownVariables: ReadonlySet<string> = new Set([
   'THALWEG_SEARCH_DATABASE_URL',
   'THALWEG_TYPESENSE_URL',
   'THALWEG_TYPESENSE_API_KEY',
+  // Read by the thalweg CLI alone, known here so an environment file shared with the services may hold them.
+  'THALWEG_COMMAND_API_URL',
+  'THALWEG_QUERY_API_URL',
+  'THALWEG_SEARCH_API_URL',
+  'THALWEG_PROJECTOR_POSTGRES_URL',
+  'THALWEG_PROJECTOR_SEARCH_URL',
+  'THALWEG_PROJECTOR_MONGO_URL',
+  'THALWEG_LEDGER_PROCESSOR_URL',
 ]);
