@@ -1,6 +1,7 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { deadLetterHeaders } from '@thalweg/platform/projection';
-import { headerText, originalCoordinates, replayHeaders, type RecordCoordinates } from '@thalweg/platform/topics';
+import { headerText } from '@thalweg/platform/events';
+import { originalCoordinates, replayHeaders, type RecordCoordinates } from '@thalweg/platform/topics';
 
 /** One dead letter as read from its topic: where it is, where it came from, why it failed. */
 export interface DeadLetter {

@@ -1,6 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { ThalwegError } from '@thalweg/platform/errors';
-import { headerText, replayHeaders, retryTopicName, type RecordCoordinates } from '@thalweg/platform/topics';
+import { headerText } from '@thalweg/platform/events';
+import { replayHeaders, retryTopicName, type RecordCoordinates } from '@thalweg/platform/topics';
 import { deadLetterKey, readDeadLetter, type DeadLetter } from './dead-letter-record.ts';
 import { dlqActionsTopic, type DlqAction } from './dlq-actions.ts';
 import { deadLetterTopicSource } from './dlq-topics.ts';

@@ -6,7 +6,7 @@ export { checkTopicConfig, topicConfigRules } from './topic-configs.ts';
 export { deadLetterRetentionMs, deadLetterTopicName, deadLetterTopicsFor, isDeadLetterTopicName } from './dead-letter-topics.ts';
 export { changelogTopicName, changelogTopicsFor, isChangelogTopicName } from './changelog-topics.ts';
 export { deadLetterTopicOf, isRetryTopicName, retryTopicName, retryTopicSource, retryTopicsFor, withRetryTopics } from './retry-topics.ts';
-export { headerText, originalCoordinates, replayHeaders } from './replay-headers.ts';
+export { originalCoordinates, replayHeaders } from './replay-headers.ts';
 export type { RecordCoordinates } from './replay-headers.ts';
 export { derivedFrom } from './derived-topic.ts';
 export type { DerivedFrom, DesiredTopic, SourceSpec } from './derived-topic.ts';

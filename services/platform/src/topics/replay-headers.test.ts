@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { headerText, originalCoordinates, replayHeaders } from './replay-headers.ts';
+import { originalCoordinates, replayHeaders } from './replay-headers.ts';
 
 const replayed = {
   [replayHeaders.originalTopic]: Buffer.from('ledger.wallets.v1'),
@@ -19,10 +19,4 @@ test('only a retry topic’s replay headers count; malformed ones leave the reco
   const retry = { topic: 'ledger.wallets.v1.projector-postgres.retry', partition: 0, offset: '3' };
   assert.deepEqual(originalCoordinates(retry, { ...replayed, [replayHeaders.originalOffset]: Buffer.from('x') }), retry);
   assert.deepEqual(originalCoordinates(retry, undefined), retry);
-});
-
-test('a header reads as text, its first value when repeated', () => {
-  assert.equal(headerText({ a: Buffer.from('1'), b: [Buffer.from('x'), Buffer.from('y')], c: 'plain' }, 'b'), 'x');
-  assert.equal(headerText({ c: 'plain' }, 'c'), 'plain');
-  assert.equal(headerText({}, 'missing'), undefined);
 });

@@ -1,4 +1,5 @@
 import type { IHeaders } from 'kafkajs';
+import { headerText } from '../events/cloud-event-headers.ts';
 import { isRetryTopicName } from './retry-topics.ts';
 
 /**
@@ -19,13 +20,6 @@ export const replayHeaders = {
   time: 'thalweg_replay_time',
   reason: 'thalweg_replay_reason',
 } as const;
-
-/** One header as text: the first value when repeated, undefined when absent. */
-export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
-}
 
 /** A record's place on a topic. */
 export interface RecordCoordinates {
