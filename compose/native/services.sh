@@ -8,6 +8,9 @@
 # Ports: command-api 4001, query-api 4002, search-api 4003; projector-postgres 4011,
 # projector-search 4012, projector-mongo 4013 and ledger-processor 4014 (health and readiness only);
 # THALWEG_PORT_OFFSET applies as for the stack.
+#
+# projector-search and search-api use the stack's Typesense, as in compose;
+# THALWEG_SEARCH_BACKEND=postgres puts the search collections in the stack's PostgreSQL instead.
 set -euo pipefail
 
 # shellcheck source=lib.sh
@@ -62,7 +65,11 @@ load_stack_env() {
 cmd_up() {
   take_lock
   ensure_node_modules
+  local search_backend="${THALWEG_SEARCH_BACKEND:-typesense}"
+  case "$search_backend" in postgres|typesense) ;; *) die "THALWEG_SEARCH_BACKEND must be postgres or typesense, not '$search_backend'" ;; esac
   load_stack_env
+  [ "$search_backend" = postgres ] || [ -n "${THALWEG_TYPESENSE_URL:-}" ] \
+    || die "$THALWEG_HOME/stack.env names no Typesense: run stack.sh up first"
   log "applying topics and registering schemas"
   thalweg_cli topics apply
   thalweg_cli schemas register
@@ -83,7 +90,8 @@ cmd_up() {
       THALWEG_DATABASE_URL="$THALWEG_DATABASE_URL" THALWEG_REDIS_URL="$THALWEG_REDIS_URL" \
       THALWEG_MONGODB_URL="$THALWEG_MONGODB_URL" \
       THALWEG_KEYCLOAK_URL="$THALWEG_KEYCLOAK_URL" THALWEG_OPA_URL="$THALWEG_OPA_URL" \
-      THALWEG_SEARCH_BACKEND=postgres THALWEG_SEARCH_DATABASE_URL="$THALWEG_DATABASE_URL" \
+      THALWEG_SEARCH_BACKEND="$search_backend" THALWEG_SEARCH_DATABASE_URL="$THALWEG_DATABASE_URL" \
+      THALWEG_TYPESENSE_URL="${THALWEG_TYPESENSE_URL:-}" THALWEG_TYPESENSE_API_KEY="${THALWEG_TYPESENSE_API_KEY:-}" \
       node --import tsx "$REPO_ROOT/services/$service/src/main.ts"
   done
   for service in "${SERVICES[@]}"; do
