@@ -218,6 +218,47 @@ else
   skip "otelcol validate" "no collector binary; run with --install-tools"
 fi
 
+# 5. The brokers' configuration, accepted by Kafka itself: config/kafka/start.sh run with kafka-1's
+#    environment, its `kafka-storage.sh format` being Kafka's StorageTool (the release the native
+#    stack resolves into THALWEG_CACHE, the one the image ships), its server start a no-op. Format
+#    validates the properties as a broker would (listeners, the SASL mechanism between brokers
+#    enabled on their listener, the controller listener...) and writes the SCRAM credentials.
+kafka_config_check() {
+  local dir="$1" libs="$2" log4j="$repo/compose/native/kafka/log4j2-tools.xml"
+  mkdir -p "$dir/bin" "$dir/config" "$dir/data" || return 1
+  printf '#!/bin/sh\nexec "%s" -cp "%s/*" -Dlog4j2.configurationFile="%s" kafka.tools.StorageTool "$@"\n' "${THALWEG_JAVA:-java}" "$libs" "$log4j" > "$dir/bin/kafka-storage.sh"
+  printf '#!/bin/sh\necho "would start Kafka with $1"\n' > "$dir/bin/kafka-server-start.sh"
+  chmod 0755 "$dir/bin/kafka-storage.sh" "$dir/bin/kafka-server-start.sh"
+  # kafka-1's environment as compose gives it (NUL-separated: values have spaces), the storage
+  # moved into the scratch directory, then the command for env(1) to run.
+  node --import tsx --input-type=module -e '
+    import { compose, services } from "./compose/compose-model.ts";
+    const [dir, script] = process.argv.slice(1);
+    const vars = Object.entries(services(compose)["kafka-1"].environment).map(([key, value]) => `${key}=${value}`);
+    process.stdout.write([...vars, `KAFKA_LOG_DIRS=${dir}/data`, "sh", script, dir, `${dir}/config`].map((item) => `${item}\0`).join(""));
+  ' "$dir" "$repo/compose/config/kafka/start.sh" > "$dir/start.args" || return 1
+  xargs -0 -a "$dir/start.args" env -i PATH="$PATH" || return 1
+  [ -s "$dir/data/meta.properties" ] || { echo "no meta.properties after the format"; return 1; }
+  grep -aq thalweg-admin "$dir/data/bootstrap.checkpoint" && grep -aq thalweg-broker "$dir/data/bootstrap.checkpoint" \
+    || { echo "the bootstrap metadata holds no SCRAM credentials for thalweg-admin and thalweg-broker"; return 1; }
+  echo "formatted with SCRAM credentials for thalweg-admin and thalweg-broker"
+}
+kafka_version="$(sed -n 's/^KAFKA_VERSION=\([0-9.]*\)$/\1/p' compose/native/components/kafka.sh)"
+kafka_libs="$THALWEG_CACHE/kafka-$kafka_version/libs"
+if [ "$require_all" = 1 ] && [ ! -f "$kafka_libs/kafka_2.13-$kafka_version.jar" ]; then
+  # The native stack's own installer (Maven Central), as `make up` runs it.
+  echo "==> resolving Kafka $kafka_version for the broker configuration check"
+  # shellcheck source=native/components/kafka.sh
+  ( source compose/native/components/kafka.sh && kafka_install ) || failed+=("resolving Kafka $kafka_version")
+fi
+if [ -f "$kafka_libs/kafka_2.13-$kafka_version.jar" ] && command -v "${THALWEG_JAVA:-java}" > /dev/null 2>&1; then
+  kafka_dir="$(mktemp -d)"
+  run "Kafka $kafka_version accepts the brokers' configuration (start.sh, kafka-storage format)" kafka_config_check "$kafka_dir" "$kafka_libs"
+  rm -rf "$kafka_dir"
+else
+  skip "Kafka broker configuration" "no Kafka $kafka_version in $kafka_libs (make up, or run with --install-tools) or no java"
+fi
+
 echo
 echo "passed:  ${#passed[@]}"
 for name in "${passed[@]}"; do echo "  ok    $name"; done
