@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProjectionOffsetsTable, offsetDocumentId, projectionOffsetsCollection } from '@thalweg/platform/projection';
-import { createTestConsumerGroup, createTestDatabase, createTestMongoDatabase, createTestTopic, freePort, onCleanup, startServiceProcess, testAdmin, testKafka, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { createTestConsumerGroup, createTestDatabase, createTestMongoDatabase, createTestTopic, freePort, onCleanup, startServiceProcess, startTypesenseProcess, testAdmin, testKafka, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { createTypesenseOffsets } from '@thalweg/platform/search';
 import { loadTopicSpecs } from '@thalweg/platform/topics';
 import { runThalweg, transcript } from './testing/run-thalweg.ts';
 
@@ -237,4 +238,39 @@ test('projections status of a running projector: its instance ready, its storeâ€
   const applied = seen.topics.flatMap((topic) => topic.partitions).filter((partition) => partition.end! > 0);
   assert.ok(applied.length > 0, 'the topic holds events to project');
   for (const partition of applied) assert.ok(partition.lastAppliedAt, `partition ${partition.partition} has a last applied time`);
+});
+
+test('projections status reads the search projectionâ€™s offsets from its Typesense store, and shows it unreachable once it stops', { timeout: 120_000 }, async (t) => {
+  const admin = await testAdmin(t);
+  const { topic, dir } = await projectedTopic(t, admin, 'projector-search', [3, 2]);
+  const group = testGroup(t, admin);
+  const typesense = await startTypesenseProcess(t);
+  const offsets = createTypesenseOffsets({ url: typesense.url, apiKey: typesense.apiKey });
+  await offsets.init();
+  await offsets.write(group, topic, 0, '3');
+  const env = { THALWEG_SEARCH_BACKEND: 'typesense', THALWEG_TYPESENSE_URL: typesense.url, THALWEG_TYPESENSE_API_KEY: typesense.apiKey, ...(await absentInstance('THALWEG_PROJECTOR_SEARCH_URL')) };
+  const args = ['projections', 'status', 'search', '--group', group, '--topics-dir', dir, '--json'];
+
+  const run = await runThalweg(args, { env });
+  assert.equal(run.code, 0, transcript(run));
+  const [status] = parse(run).projections;
+  assert.equal(status?.store.state, 'reachable', transcript(run));
+  assert.equal(status.store.backend, 'typesense');
+  const stored = await offsets.read(group, topic);
+  const ends = await liveEnds(admin, topic);
+  assert.deepEqual(
+    status.topics[0]!.partitions.map(({ partition, stored: offset, end, lag }) => ({ partition, stored: offset, end, lag })),
+    [...ends].map(([partition, { end, low }]) => ({
+      partition,
+      stored: stored.has(partition) ? Number(stored.get(partition)) : null,
+      end,
+      lag: end - (stored.has(partition) ? Number(stored.get(partition)) : low),
+    })),
+  );
+  assert.deepEqual(status.topics[0]!.partitions.map((partition) => partition.lag), [0, 2]);
+
+  await typesense.stop();
+  const down = await runThalweg(args, { env });
+  assert.equal(down.code, 1, transcript(down));
+  assert.equal(parse(down).projections[0]?.store.state, 'unreachable', transcript(down));
 });

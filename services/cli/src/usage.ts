@@ -141,8 +141,8 @@ For each projection (or the one named), its group and, per topic and partition:
   COMMITTED     the group's offset committed to Kafka (for lag monitoring; may trail STORED)
   LAST APPLIED  when the store last moved the offset
 and the readiness (/readyz) of its service's instances, saying where they were looked for.
-A store that cannot be reached is shown as UNREACHABLE and the exit code is 1. With the Typesense
-search backend the stored offsets are not read: LAG is then END - COMMITTED.
+A store that cannot be reached is shown as UNREACHABLE and the exit code is 1. The Typesense
+search backend keeps no time the CLI can read: LAST APPLIED is shown as - there.
 --group <group>  the named projection under another consumer group (a service started with
                  THALWEG_CONSUMER_GROUP); its topics stay those declared for the service.
 --json           one JSON document: { "projections": [ ... ] }, offsets and lags as numbers.

@@ -21,7 +21,7 @@ export async function projectionsStatus(context: CliContext): Promise<number> {
   try {
     // One projection after another: they share the admin client, whose offset lookups must not overlap.
     for (const projection of projections) {
-      statuses.push(await projectionStatus({ projection, store: projectionStore(projection.store, read), connection, env: io.env }));
+      statuses.push(await projectionStatus({ projection, store: projectionStore(projection.store, read, io.env), connection, env: io.env }));
     }
   } finally {
     if (connection.state === 'reachable') await connection.close();

@@ -8,8 +8,7 @@ const shown = (value: number | string | null) => (value === null ? '-' : String(
 function storeLine(store: StoreReading): string {
   const base = `store: ${store.backend} ${store.location}`;
   if (store.state === 'reachable') return `${base}: reachable`;
-  if (store.state === 'unreachable') return `${base}: UNREACHABLE (${store.error})`;
-  return `${base}: ${store.reason}`;
+  return `${base}: UNREACHABLE (${store.error})`;
 }
 
 /** The operator's view of one projection: header, store, one row per partition, instances. */

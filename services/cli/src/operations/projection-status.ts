@@ -12,10 +12,7 @@ export interface PartitionStatus {
   stored: number | null;
   /** Kafka's end offset (the next to be written); null when Kafka did not answer. */
   end: number | null;
-  /**
-   * Records still to apply: end minus stored (minus the first kept offset when none is stored);
-   * where the store cannot be read, end minus the group's committed offset. Null when unknown.
-   */
+  /** Records still to apply: end minus stored (minus the first kept offset when none is stored); null when unknown. */
   lag: number | null;
   /** The group's offset committed to Kafka (for lag monitoring); null where none. */
   committed: number | null;
@@ -70,7 +67,6 @@ function topicStatus(topic: string, side: KafkaSide, store: StoreReading): Topic
     const groupOffset = committed.get(partition) ?? null;
     let lag: number | null = null;
     if (end && store.state === 'reachable') lag = lagFrom(end, own?.nextOffset ?? null);
-    else if (end && store.state === 'not readable') lag = lagFrom(end, groupOffset);
     return { partition, stored: own?.nextOffset ?? null, end: end?.end ?? null, lag, committed: groupOffset, lastAppliedAt: own?.updatedAt ?? null };
   });
   const error = side.kafka.state === 'unreachable' ? `Kafka unreachable: ${side.kafka.error}` : ends?.error;

@@ -5,20 +5,23 @@ import type { SettingReader } from './setting-reader.ts';
 
 /** Where one projection's offsets are read from, resolved from the variables its service reads. */
 export type ProjectionStore =
-  | { backend: 'postgres'; url: string; variable: string }
-  | { backend: 'mongodb'; url: string; variable: string }
-  | { backend: 'typesense'; url: string; variable: string };
+  | { backend: 'postgres' | 'mongodb'; url: string; variables: string }
+  | { backend: 'typesense'; url: string; apiKey: string; variables: string };
 
-export function projectionStore(kind: ProjectionStoreKind, read: SettingReader): ProjectionStore {
+export function projectionStore(kind: ProjectionStoreKind, read: SettingReader, env: NodeJS.ProcessEnv): ProjectionStore {
   switch (kind) {
     case 'postgres':
-      return { backend: 'postgres', url: read(databaseSettings.databaseUrl), variable: databaseSettings.databaseUrl.variable };
+      return { backend: 'postgres', url: read(databaseSettings.databaseUrl), variables: databaseSettings.databaseUrl.variable };
     case 'mongodb':
-      return { backend: 'mongodb', url: read(mongoSettings.mongodbUrl), variable: mongoSettings.mongodbUrl.variable };
-    case 'search':
-      // The same choice projector-search makes, so the CLI reads the index the projector writes.
-      return read(searchSettings.searchBackend) === 'typesense'
-        ? { backend: 'typesense', url: read(searchSettings.typesenseUrl), variable: searchSettings.typesenseUrl.variable }
-        : { backend: 'postgres', url: read(searchSettings.searchDatabaseUrl), variable: searchSettings.searchDatabaseUrl.variable };
+      return { backend: 'mongodb', url: read(mongoSettings.mongodbUrl), variables: mongoSettings.mongodbUrl.variable };
+    case 'search': {
+      // The choice projector-search makes, so the CLI reads the index the projector writes; the
+      // variables are named because the backend's default differs between runtimes.
+      const backend = read(searchSettings.searchBackend);
+      const choice = `${searchSettings.searchBackend.variable}${env[searchSettings.searchBackend.variable] === undefined ? ` unset: ${backend}` : `=${backend}`}`;
+      return backend === 'typesense'
+        ? { backend, url: read(searchSettings.typesenseUrl), apiKey: read(searchSettings.typesenseApiKey), variables: `${choice}, ${searchSettings.typesenseUrl.variable}` }
+        : { backend, url: read(searchSettings.searchDatabaseUrl), variables: `${choice}, ${searchSettings.searchDatabaseUrl.variable}` };
+    }
   }
 }

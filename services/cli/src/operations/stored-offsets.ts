@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { MongoClient, type Long } from 'mongodb';
 import { projectionOffsetsCollection } from '@thalweg/platform/projection';
+import { createTypesenseOffsets } from '@thalweg/platform/search';
 import type { ProjectionStore } from './projection-store.ts';
 import { redactedUrl } from './redacted-url.ts';
 import { errorText } from './error-text.ts';
@@ -17,9 +18,7 @@ export interface StoredOffset {
 
 export type StoreReading =
   | { state: 'reachable'; backend: string; location: string; offsets: StoredOffset[] }
-  | { state: 'unreachable'; backend: string; location: string; error: string }
-  /** The store keeps no offsets this command can read; Kafka's committed offsets stand in. */
-  | { state: 'not readable'; backend: string; location: string; reason: string };
+  | { state: 'unreachable'; backend: string; location: string; error: string };
 
 /** PostgreSQL's undefined_table: a store no projector has written to yet holds no offsets. */
 const UNDEFINED_TABLE = '42P01';
@@ -66,15 +65,38 @@ async function readMongo(url: string, group: string, topics: string[], timeoutMs
   }
 }
 
+/** Typesense's answer for a collection that does not exist. */
+const NOT_FOUND = 404;
+
+/**
+ * Through the search projection's own reader of its Typesense offsets collection, which keeps no
+ * time it exposes: the last applied time stays unknown there.
+ */
+async function readTypesense(url: string, apiKey: string, group: string, topics: string[], timeoutMs: number): Promise<StoredOffset[]> {
+  if (!apiKey) throw new Error('THALWEG_TYPESENSE_API_KEY is not set');
+  const reader = createTypesenseOffsets({ url, apiKey, timeout: timeoutMs, retries: 0 });
+  const offsets: StoredOffset[] = [];
+  for (const topic of topics) {
+    try {
+      for (const [partition, nextOffset] of await reader.read(group, topic)) offsets.push({ topic, partition, nextOffset: Number(nextOffset), updatedAt: null });
+    } catch (error) {
+      // No collection yet: no projector has stored an offset in this Typesense.
+      if ((error as { cause?: { httpStatus?: number } }).cause?.httpStatus === NOT_FOUND) return [];
+      throw error;
+    }
+  }
+  return offsets.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+}
+
 /** The group's stored offsets for `topics`; a store that does not answer is reported, not thrown. */
 export async function readStoredOffsets(store: ProjectionStore, { group, topics, timeoutMs = 3_000 }: { group: string; topics: string[]; timeoutMs?: number }): Promise<StoreReading> {
-  const location = `${redactedUrl(store.url)} (${store.variable})`;
-  if (store.backend === 'typesense') {
-    return { state: 'not readable', backend: store.backend, location, reason: "offsets of the Typesense backend are not read by this command; Kafka's committed offsets are the group's position" };
-  }
-  const read = store.backend === 'postgres' ? readPostgres : readMongo;
+  const location = `${redactedUrl(store.url)} (${store.variables})`;
+  const reading =
+    store.backend === 'typesense'
+      ? readTypesense(store.url, store.apiKey, group, topics, timeoutMs)
+      : (store.backend === 'postgres' ? readPostgres : readMongo)(store.url, group, topics, timeoutMs);
   try {
-    const offsets = await withTimeout(read(store.url, group, topics, timeoutMs), timeoutMs + 1_000, `${store.backend} at ${redactedUrl(store.url)}`);
+    const offsets = await withTimeout(reading, timeoutMs + 1_000, `${store.backend} at ${redactedUrl(store.url)}`);
     return { state: 'reachable', backend: store.backend, location, offsets };
   } catch (error) {
     return { state: 'unreachable', backend: store.backend, location, error: errorText(error) };
