@@ -56,6 +56,12 @@ const pins: Record<string, Pin> = {
     version: (tag) => tag,
     source: 'OPA_VERSION in opa.sh',
   },
+  typesense: {
+    services: ['typesense'],
+    native: nativePin('typesense', /^TYPESENSE_VERSION="\$\{TYPESENSE_VERSION:-([0-9.]+)\}"$/m),
+    version: (tag) => tag,
+    source: 'TYPESENSE_VERSION in typesense.sh',
+  },
   postgresql: {
     services: ['postgres'],
     // Debian's postgresql-<major> package: the major version is the pin.
