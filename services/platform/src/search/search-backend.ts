@@ -22,7 +22,7 @@ export interface OpenSearchBackendOptions {
   onPoolError?: (error: Error) => void;
 }
 
-/** Opens the index THALWEG_SEARCH_BACKEND names: PostgreSQL on the native stack, Typesense in compose. */
+/** Opens the index THALWEG_SEARCH_BACKEND names: Typesense (make up, compose) or PostgreSQL. */
 export function openSearchBackend({ settings, schemas, poolSize = 5, onPoolError = () => {} }: OpenSearchBackendOptions): SearchBackend {
   checkSearchSettings(settings);
   if (settings.searchBackend === 'typesense') {

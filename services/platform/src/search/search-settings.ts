@@ -8,7 +8,7 @@ import { oneOf, optionalString, string } from '../config/index.ts';
 export const searchSettings = {
   searchBackend: oneOf('THALWEG_SEARCH_BACKEND', ['postgres', 'typesense'] as const, {
     default: 'postgres',
-    description: 'Search index: postgres (native stack, full text + trigram) or typesense (compose)',
+    description: 'Search index: postgres (full text + trigram in PostgreSQL) or typesense (what make up and compose run)',
   }),
   searchDatabaseUrl: string('THALWEG_SEARCH_DATABASE_URL', {
     default: 'postgres://thalweg:thalweg@127.0.0.1:5432/thalweg',
