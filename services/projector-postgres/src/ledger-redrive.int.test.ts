@@ -96,7 +96,8 @@ test('a poison event fixed by registering its schema is replayed to the group th
   assert.deepEqual(JSON.parse(listed.stdout).topics[0].byCode.map(({ code, pending }: { code: string; pending: number }) => [code, pending]), [['THALWEG_SCHEMA_NOT_FOUND', 1]]);
 
   // The fix: the writer's schema (the credit's, with its own doc) is registered and gets the id the poison carries.
-  const writer = { ...fundsCredited.schema, doc: `${String(fundsCredited.schema.doc)} (${uniqueName('writer')})` };
+  const registered = fundsCredited.schema as Record<string, unknown>;
+  const writer = { ...registered, doc: `${String(registered.doc)} (${uniqueName('writer')})` };
   const fixed = await registerTestSchemas(t, `${topic}-fix`, [{ fullName: fundsCredited.fullName, schema: writer }]);
   assert.equal(fixed.get(fundsCredited.fullName), schemaId, 'another registration of new schema content took the id the poison carries; run the test again');
   const shown = await thalweg('dlq', 'show', failingDeadLetters, '--json');
