@@ -260,7 +260,7 @@ test('projections status reads the search projection’s offsets from its Typese
   const ends = await liveEnds(admin, topic);
   assert.deepEqual(
     status.topics[0]!.partitions.map(({ partition, stored: offset, end, lag }) => ({ partition, stored: offset, end, lag })),
-    [...ends].map(([partition, { end, low }]) => ({
+    [...ends].sort(([a], [b]) => a - b).map(([partition, { end, low }]) => ({
       partition,
       stored: stored.has(partition) ? Number(stored.get(partition)) : null,
       end,

@@ -16,8 +16,10 @@ export interface ComponentStatus {
   detail: string;
 }
 
-interface ComponentProbe {
+export interface ComponentProbe {
   component: string;
+  /** Its name in compose/native/stack.sh where that differs (MongoDB is FerretDB there). */
+  nativeName?: string;
   url: string;
   probe(timeoutMs: number): Promise<string>;
 }
@@ -82,7 +84,7 @@ function redisAnswers(raw: string, timeoutMs: number): Promise<string> {
  * The stack's components, each probed the way compose/native/stack.sh checks readiness (a query,
  * a ping, the HTTP path it polls), at the address the services are given.
  */
-function componentProbes(read: SettingReader): ComponentProbe[] {
+export function componentProbes(read: SettingReader): ComponentProbe[] {
   const keycloak = read(securitySettings.keycloakUrl).replace(/\/+$/, '');
   const realm = read(securitySettings.keycloakRealm);
   const registry = read(kafkaSettings.registryUrl).replace(/\/+$/, '');
@@ -90,7 +92,7 @@ function componentProbes(read: SettingReader): ComponentProbe[] {
   const typesense = read(searchSettings.typesenseUrl).replace(/\/+$/, '');
   return [
     { component: 'postgres', url: read(databaseSettings.databaseUrl), probe: (ms) => postgresAnswers(read(databaseSettings.databaseUrl), ms) },
-    { component: 'mongodb', url: read(mongoSettings.mongodbUrl), probe: (ms) => mongoAnswers(read(mongoSettings.mongodbUrl), ms) },
+    { component: 'mongodb', nativeName: 'ferretdb', url: read(mongoSettings.mongodbUrl), probe: (ms) => mongoAnswers(read(mongoSettings.mongodbUrl), ms) },
     { component: 'redis', url: read(redisSettings.redisUrl), probe: (ms) => redisAnswers(read(redisSettings.redisUrl), ms) },
     { component: 'typesense', url: typesense, probe: (ms) => httpOk(`${typesense}/health`, ms) },
     { component: 'registry', url: registry, probe: (ms) => httpOk(`${registry}/subjects`, ms) },

@@ -17,6 +17,13 @@ export interface StackStatus {
   healthy: boolean;
 }
 
+/** The live brokers' node ids: a broker that is down is missing from the list, not marked. */
+const brokerIds = (brokers: Array<{ nodeId: number }>) =>
+  brokers
+    .map((broker) => broker.nodeId)
+    .sort((a, b) => a - b)
+    .join(',');
+
 async function kafkaAndLags({ brokers, sasl, specs }: { brokers: string[]; sasl: KafkaSasl | undefined; specs: TopicSpecs }): Promise<{ component: ComponentStatus; groups: GroupLag[] }> {
   const endpoint = brokers.join(',');
   const connection = await connectKafkaAdmin({ brokers, sasl });
@@ -29,7 +36,7 @@ async function kafkaAndLags({ brokers, sasl, specs }: { brokers: string[]; sasl:
   }
   try {
     const cluster = await connection.admin.describeCluster();
-    const component: ComponentStatus = { component: 'kafka', endpoint, state: 'up', detail: `${cluster.brokers.length} broker(s), controller ${cluster.controller ?? 'none'}` };
+    const component: ComponentStatus = { component: 'kafka', endpoint, state: 'up', detail: `${cluster.brokers.length} broker(s): ${brokerIds(cluster.brokers)}; controller ${cluster.controller ?? 'none'}` };
     return { component, groups: await readGroupLags(connection.admin, specs) };
   } catch (error) {
     return { component: { component: 'kafka', endpoint, state: 'down', detail: errorText(error) }, groups: [] };
