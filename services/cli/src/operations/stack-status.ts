@@ -1,8 +1,8 @@
+import type { KafkaSasl } from '@thalweg/platform/kafka';
 import type { TopicSpecs } from '@thalweg/platform/topics';
 import { errorText } from './error-text.ts';
-import { readGroupLags, type GroupLag } from './group-lag.ts';
+import { declaredGroups, readGroupLags, type GroupLag } from './group-lag.ts';
 import { connectKafkaAdmin } from './kafka-connection.ts';
-import type { KafkaSasl } from '@thalweg/platform/kafka';
 import { serviceCatalogue, serviceReadiness, type ServiceReadiness } from './service-instances.ts';
 import { probeComponents, type ComponentStatus } from './stack-components.ts';
 import type { SettingReader } from './setting-reader.ts';
@@ -28,10 +28,9 @@ async function kafkaAndLags({ brokers, sasl, specs }: { brokers: string[]; sasl:
   const endpoint = brokers.join(',');
   const connection = await connectKafkaAdmin({ brokers, sasl });
   if (connection.state === 'unreachable') {
-    const groups = [...new Set(specs.all().flatMap((spec) => spec.consumers.map((consumer) => consumer.group)))].sort();
     return {
       component: { component: 'kafka', endpoint, state: 'down', detail: connection.error },
-      groups: groups.map((group) => ({ group, lag: null, topics: specs.consumedBy(group).map((topic) => ({ topic, lag: null, error: 'Kafka unreachable', partitions: [] })) })),
+      groups: declaredGroups(specs).map(({ group, topics }) => ({ group, lag: null, topics: topics.map((topic) => ({ topic, lag: null, error: 'Kafka unreachable', partitions: [] })) })),
     };
   }
   try {
