@@ -44,3 +44,34 @@ for (const [argv, pattern] of usageErrors) {
     assert.deepEqual(io.stdout, []);
   });
 }
+
+test('dlq has its commands listed in its help, and replay explains where a replay goes', async () => {
+  const area = capture();
+  assert.equal(await runCli(['dlq', '--help'], area), 0);
+  for (const command of ['list', 'show', 'replay', 'discard']) assert.match(area.stdout.join('\n'), new RegExp(`^thalweg dlq ${command}`, 'm'));
+  const replay = capture();
+  assert.equal(await runCli(['dlq', 'replay', '--help'], replay), 0);
+  assert.match(replay.stdout.join('\n'), /<topic>\.<group>\.retry/);
+});
+
+// Refused before anything is read: a wrong command line reads and changes nothing.
+const dlqUsageErrors: Array<[string[], RegExp]> = [
+  [['dlq', 'show'], /name the dead letter topic/],
+  [['dlq', 'show', 'ledger.wallets.v1'], /"ledger\.wallets\.v1" is not a dead letter topic name/],
+  [['dlq', 'show', 'a.b.v1.g.dlq', 'extra'], /unexpected argument "extra"/],
+  [['dlq', 'show', 'a.b.v1.g.dlq', '--until', 'soon'], /--until "soon": expected an ISO 8601 time/],
+  [['dlq', 'replay', 'a.b.v1.g.dlq'], /choose the dead letters to replay/],
+  [['dlq', 'replay', 'a.b.v1.g.dlq', '--limit', '0'], /--limit "0": expected an integer of at least 1/],
+  [['dlq', 'discard', 'a.b.v1.g.dlq', '--all'], /--reason <text> is required/],
+  [['dlq', 'discard', 'a.b.v1.g.dlq', '--all', '--reason', ' '], /--reason <text> is required/],
+  [['dlq', 'list', '--code', 'X'], /--code does not apply to "thalweg dlq list"/],
+];
+
+for (const [argv, pattern] of dlqUsageErrors) {
+  test(`"thalweg ${argv.join(' ')}" is a usage error (exit 2)`, async () => {
+    const io = capture();
+    assert.equal(await runCli(argv, io), 2);
+    assert.match(io.stderr.join('\n'), pattern);
+    assert.deepEqual(io.stdout, []);
+  });
+}
