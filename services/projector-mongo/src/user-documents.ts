@@ -66,7 +66,10 @@ function kycStatusChanged({ data, metadata }: ProjectedEvent<KycStatusChanged>):
   return {
     collection: USERS,
     id: data.userId,
-    update: { $set: { 'kyc.state': data.state, 'kyc.updatedAt': data.changedAt, updatedAt: data.changedAt }, $push: { 'kyc.timeline': entry } },
+    // $addToSet, not $push: the entry is a function of the event alone, so a second copy of the
+    // event (a dead letter replayed twice, read at another offset of the retry topic, past the
+    // position guard) finds it there and adds nothing.
+    update: { $set: { 'kyc.state': data.state, 'kyc.updatedAt': data.changedAt, updatedAt: data.changedAt }, $addToSet: { 'kyc.timeline': entry } },
   };
 }
 

@@ -1,7 +1,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { offsetDocumentId, projectionOffsetsCollection } from '@thalweg/platform/projection';
-import { createProjectionFixture, createTestMongoDatabase, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
+import { createProjectionFixture, createTestMongoDatabase, createTestTopic, readRecordAt, uniqueName, waitFor, onCleanup } from '@thalweg/platform/testing';
+import { deadLetterTopicOf, replayHeaders, retryTopicName, withRetryTopics } from '@thalweg/platform/topics';
 import { USERS, type UserDocument } from './user-documents.ts';
 import { createUserProjector } from './user-projector.ts';
 
@@ -9,7 +10,7 @@ const identityTypes = ['thalweg.identity.UserRegistered', 'thalweg.identity.Prof
 
 /** The projection fixture with a MongoDB database of this test's own. */
 async function userFixture(t: TestContext) {
-  const { kafka, topic, group, publisher, projectorOptions, deadLetterCount } = await createProjectionFixture(t, { prefix: 'users', eventTypes: identityTypes });
+  const { kafka, admin, topic, group, publisher, projectorOptions, deadLetterCount } = await createProjectionFixture(t, { prefix: 'users', eventTypes: identityTypes });
   const { db } = await createTestMongoDatabase(t, 'users');
   const tenant = 'acme';
   const userId = crypto.randomUUID();
@@ -34,7 +35,7 @@ async function userFixture(t: TestContext) {
     return projector;
   };
   const user = () => db.collection<UserDocument>(USERS).findOne({ _id: userId });
-  return { kafka, topic, db, publisher, events, startProjector, user, deadLetterCount, userId };
+  return { kafka, admin, topic, group, db, publisher, events, startProjector, projectorOptions, user, deadLetterCount, userId };
 }
 
 /** The three KYC steps to approval, after a registration and a profile change. */
@@ -85,6 +86,34 @@ test('replayed from offset 0, the events change nothing: the timeline is not pus
   });
   assert.deepEqual(await fixture.user(), before);
   assert.equal((await fixture.user())!.kyc.timeline.length, 3);
+});
+
+test('a replay read twice from the retry topic (two copies, two offsets) pushes its KYC step once', async (t) => {
+  const fixture = await userFixture(t);
+  const retry = await createTestTopic(t, fixture.admin, { name: retryTopicName(fixture.topic, fixture.group), partitions: 3 });
+  await fixture.events.register();
+  const step = await fixture.events.kyc('submitted', 'pending', 2, { reviewer: null });
+  const projector = await createUserProjector({
+    ...fixture.projectorOptions({ topics: withRetryTopics([fixture.topic], fixture.group), deadLetterTopic: (source) => deadLetterTopicOf(source, fixture.group) }),
+    db: fixture.db,
+  });
+  onCleanup(t, () => projector.stop());
+  await projector.start();
+  await waitFor(async () => (await fixture.user())?.kyc.state === 'submitted', { description: 'the step applied' });
+  const before = await fixture.user();
+
+  // What two replays of the same dead letter would write: the event twice, with its replay headers.
+  const record = await readRecordAt(t, fixture.kafka, step);
+  const headers = { ...record.headers, [replayHeaders.originalTopic]: fixture.topic, [replayHeaders.originalPartition]: String(step.partition), [replayHeaders.originalOffset]: step.offset };
+  const producer = fixture.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  onCleanup(t, () => producer.disconnect());
+  const copy = { partition: step.partition, key: record.key, value: record.value, headers };
+  await producer.send({ topic: retry, acks: -1, messages: [copy, copy] });
+  const offsets = { _id: offsetDocumentId(fixture.group, retry, step.partition) };
+  await waitFor(async () => String((await fixture.db.collection<{ _id: string; nextOffset: unknown }>(projectionOffsetsCollection).findOne(offsets))?.nextOffset) === '2', { description: 'both copies read' });
+  assert.deepEqual((await fixture.user())!.kyc.timeline, before!.kyc.timeline, 'the step is in the timeline once');
+  assert.equal(await fixture.deadLetterCount(), 0);
 });
 
 test('a malformed event goes to the dead letter topic and the partition moves on', async (t) => {
