@@ -33,6 +33,13 @@ test('a replay goes to the group’s retry topic, same partition, the event byte
   assert.equal(message.timestamp, undefined);
 });
 
+test('a dead letter written by another generation of the group goes to the retry topic of the dead letter topic it is on', () => {
+  const written = deadLetterMessage({ group: 'projector-postgres-g2', topic: 'ledger.wallets.v1', partition: 1, attempts: 1 }, { offset: '7', message: event as never, error: new ThalwegError('THALWEG_EVENT_REJECTED', 'x') });
+  const letter = readDeadLetter('ledger.wallets.v1.projector-postgres.dlq', 1, { ...written, offset: '0', attributes: 0, size: 0 } as never, 'projector-postgres');
+  assert.equal(letter.group, 'projector-postgres-g2');
+  assert.equal(replayRecord(letter, { by, now }).topic, 'ledger.wallets.v1.projector-postgres.retry');
+});
+
 test('a replay that failed again keeps the original coordinates and counts the replays', () => {
   const first = replayRecord(deadLettered('ledger.wallets.v1', 2, event, '3'), { by, now });
   // The projector read the replay at retry/2@0, failed it, and dead-lettered it again at dlq/2@9.
