@@ -1,9 +1,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestTopic, freePort, onCleanup, testAdmin, testKafka, uniqueName } from '@thalweg/platform/testing';
+import { repoRoot } from '@thalweg/platform/schemas';
+import { createTestTopic, freePort, onCleanup, testAdmin, testKafka, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { loadTopicSpecs } from '@thalweg/platform/topics';
 import { runThalweg, transcript } from './testing/run-thalweg.ts';
 
@@ -119,4 +123,32 @@ test('a component that cannot be reached is shown down and the status fails', as
   const text = await runThalweg(['status'], { env: { THALWEG_REDIS_URL: redis } });
   assert.equal(text.code, 1, transcript(text));
   assert.match(text.stdout, new RegExp(`^redis +down +${redis.replaceAll('.', '\\.')} +`, 'm'), transcript(text));
+});
+
+test('status --watch --json prints a fresh look every period until stopped', async (t) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./main.ts', import.meta.url)), 'status', '--watch', '1', '--json'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...(await absentServices()) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = once(child, 'exit');
+  onCleanup(t, async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const looks = await waitFor(
+    () => {
+      const lines = stdout.split('\n').filter(Boolean);
+      return lines.length >= 2 ? lines.slice(0, 2).map((line) => JSON.parse(line) as StatusJson & { at: string }) : undefined;
+    },
+    { timeout: 30_000, description: 'two looks from status --watch' },
+  );
+  assert.notEqual(looks[0]!.at, looks[1]!.at);
+  assert.ok(Date.parse(looks[1]!.at) - Date.parse(looks[0]!.at) >= 1_000, 'a look per period of 1 s, not faster');
+  for (const look of looks) assert.deepEqual(look.groups.map((group) => group.group), [...new Set(loadTopicSpecs().all().flatMap((spec) => spec.consumers.map((consumer) => consumer.group)))].sort());
+  assert.equal(child.exitCode, null, 'still watching');
 });
