@@ -13,7 +13,8 @@ const environment = `Environment:
 const operationsEnvironment = `Where the stores and services are (the variables the services read):
   THALWEG_DATABASE_URL    PostgreSQL of the ledger projection
   THALWEG_MONGODB_URL     MongoDB of the identity projection
-  THALWEG_SEARCH_BACKEND  postgres (THALWEG_SEARCH_DATABASE_URL) or typesense (THALWEG_TYPESENSE_URL)
+  THALWEG_SEARCH_BACKEND  postgres (THALWEG_SEARCH_DATABASE_URL) or typesense (THALWEG_TYPESENSE_URL,
+                          THALWEG_TYPESENSE_API_KEY): the search projection's store; unset, postgres
   THALWEG_REDIS_URL, THALWEG_OPA_URL, THALWEG_KEYCLOAK_URL (and THALWEG_KEYCLOAK_REALM)
                           the other components that thalweg status probes
   THALWEG_<SERVICE>_URL   a service's instances, comma-separated, e.g.
