@@ -101,6 +101,7 @@ typesense_env() {
 typesense_tools() { echo typesense-server; }
 
 # stack.sh run typesense-server [args...]: the server binary itself (a test may start a private one).
+# exec: the caller's process is the server, so waiting for it waits for the server's own shutdown.
 tool_typesense_server() {
-  "$TYPESENSE_BIN" "$@"
+  exec "$TYPESENSE_BIN" "$@"
 }

@@ -1,5 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { cp, rm } from 'node:fs/promises';
 import { deadLetterHeaders, type ProjectionRecord } from '@thalweg/platform/projection';
 import { createPostgresSearchIndex, createTypesenseIndex, loadCollectionSchema, type SearchDocument, type SearchIndex } from '@thalweg/platform/search';
 import { createProjectionFixture, createTestDatabase, cutOffDatabase, onCleanup, readTopic, startTypesenseProcess, uniqueName, waitFor } from '@thalweg/platform/testing';
@@ -29,6 +30,10 @@ interface BackendUnderTest {
   forgetOffsets(group: string): Promise<void>;
   /** Takes the backend away until `restore()`. */
   outage(): Promise<{ restore(): Promise<void> }>;
+  /** Empties the backend: no documents, no offsets (a fresh or wiped store). Only while no projector runs. */
+  wipe(): Promise<void>;
+  /** A backup of the backend as it is; `restore()` puts it back. Only while no projector runs. */
+  backup(): Promise<{ restore(): Promise<void> }>;
   /** A profile name the index itself refuses, where there is one the adapter's own checks let through. */
   refusedName?: string;
 }
@@ -36,7 +41,7 @@ interface BackendUnderTest {
 /** PostgreSQL: a database of the test's own, the offsets in its projection_offsets table. */
 async function postgresBackend(t: TestContext): Promise<BackendUnderTest> {
   const database = await createTestDatabase(t, 'search');
-  return {
+  const backend: BackendUnderTest = {
     index: createPostgresSearchIndex({ pool: database.pool, schemas }),
     offsets: () => createPostgresSearchOffsets(database.pool),
     async documents(collection) {
@@ -51,9 +56,24 @@ async function postgresBackend(t: TestContext): Promise<BackendUnderTest> {
       await database.pool.query('DELETE FROM projection_offsets WHERE group_id = $1', [group]);
     },
     outage: () => cutOffDatabase(t, database.name),
+    async wipe() {
+      await database.pool.query('DELETE FROM search_users; DELETE FROM search_entries; DELETE FROM projection_offsets');
+    },
+    async backup() {
+      const documents = { users: await backend.documents('users'), entries: await backend.documents('entries') };
+      const { rows: offsets } = await database.pool.query<{ group_id: string; topic: string; partition: number; next_offset: string }>('SELECT group_id, topic, partition, next_offset FROM projection_offsets');
+      return {
+        restore: async () => {
+          await backend.wipe();
+          for (const [collection, saved] of Object.entries(documents)) if (saved.length > 0) await backend.index.upsertDocuments(collection, saved);
+          for (const row of offsets) await database.pool.query('INSERT INTO projection_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)', [row.group_id, row.topic, row.partition, row.next_offset]);
+        },
+      };
+    },
     // PostgreSQL refuses a NUL byte in text: the index, not the projection, says no.
     refusedName: 'Nul\u0000Byte',
   };
+  return backend;
 }
 
 /**
@@ -94,6 +114,27 @@ async function typesenseBackend(t: TestContext): Promise<BackendUnderTest> {
     async outage() {
       await server.stop();
       return { restore: () => server.start() };
+    },
+    async wipe() {
+      await server.stop();
+      await rm(server.dataDir, { recursive: true, force: true });
+      await server.start();
+    },
+    // A copy of the data directory of the stopped server: what restoring Typesense's files does.
+    async backup() {
+      const copy = `${server.dataDir}.backup`;
+      onCleanup(t, () => rm(copy, { recursive: true, force: true }));
+      await server.stop();
+      await cp(server.dataDir, copy, { recursive: true });
+      await server.start();
+      return {
+        restore: async () => {
+          await server.stop();
+          await rm(server.dataDir, { recursive: true, force: true });
+          await cp(copy, server.dataDir, { recursive: true });
+          await server.start();
+        },
+      };
     },
   };
 }
@@ -263,5 +304,52 @@ for (const backend of ['postgres', 'typesense'] as const) {
     assert.equal((await fixture.user(userId))?.kycState, 'submitted');
     assert.equal(await fixture.deadLetterCount(), 0);
     assert.equal(projector.status().retrying.length, 0);
+  });
+
+  test(`a restart resumes at the index's own offsets; a wiped index is rebuilt from the topic, a restored one replays what it lacks (${backend})`, async (t) => {
+    const fixture = await searchFixture(t, backend);
+    const ada = crypto.randomUUID();
+    const registered = await fixture.events.register(ada, 'Ada Before');
+    const first = await fixture.startProjector();
+    await waitFor(async () => (await fixture.user(ada)) !== undefined, { description: 'the backup point reached' });
+    await first.stop();
+    const backup = await fixture.store.backup();
+    const backedUp = await fixture.documents('users');
+
+    const second = await fixture.startProjector();
+    await fixture.events.profile(ada, { name: 'Ada After' });
+    await fixture.events.kyc(ada, 'submitted', 'pending');
+    await waitFor(async () => (await fixture.user(ada))?.kycState === 'submitted', { description: 'the later events applied' });
+    await second.stop();
+    const complete = await fixture.user(ada);
+    assert.deepEqual({ name: complete?.name, kycState: complete?.kycState }, { name: 'Ada After', kycState: 'submitted' });
+
+    // Ada's document goes behind the projector's back: a restart resumes past her events, so it stays gone.
+    await fixture.index.deleteDocuments('users', [ada]);
+    const third = await fixture.startProjector();
+    // Users registered now until one lands on Ada's partition: once they are projected, that
+    // partition has been read past Ada's events.
+    const markers: string[] = [];
+    do markers.push(crypto.randomUUID());
+    while ((await fixture.events.register(markers.at(-1)!, 'Marker')).partition !== registered.partition);
+    await waitFor(async () => (await fixture.documents('users')).length === markers.length, { description: 'the markers projected' });
+    assert.equal(await fixture.user(ada), undefined, 'nothing below the stored offset was applied again');
+    await third.stop();
+
+    // Wiped, Kafka's committed offsets past every event: the whole history is projected again.
+    await fixture.store.wipe();
+    const fourth = await fixture.startProjector();
+    await waitFor(async () => (await fixture.user(ada))?.kycState === 'submitted' && (await fixture.documents('users')).length === markers.length + 1, { description: 'the history projected again' });
+    assert.deepEqual(await fixture.user(ada), complete);
+    await fourth.stop();
+    const rebuilt = await fixture.documents('users');
+
+    // Restored from the backup: the events after it are applied again, and everything else as it was.
+    await backup.restore();
+    assert.deepEqual(await fixture.documents('users'), backedUp, 'the backup restored');
+    await fixture.startProjector();
+    await waitFor(async () => (await fixture.user(ada))?.kycState === 'submitted' && (await fixture.documents('users')).length === rebuilt.length, { description: 'the difference replayed' });
+    assert.deepEqual(await fixture.documents('users'), rebuilt);
+    assert.equal(await fixture.deadLetterCount(), 0);
   });
 }

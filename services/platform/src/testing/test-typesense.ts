@@ -1,7 +1,7 @@
 import type { TestContext } from 'node:test';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,8 @@ export function typesensePrefixOfTest(t: TestContext, name: string, { url = test
 export interface TypesenseProcess {
   url: string;
   apiKey: string;
+  /** Its data directory: a test may copy or empty it while the server is stopped. */
+  dataDir: string;
   /** Stops the server (SIGTERM) and waits until its port is closed. */
   stop(): Promise<void>;
   /** Starts it again on the same port and data, and waits until /health is ok. */
@@ -66,19 +68,29 @@ export async function startTypesenseProcess(t: TestContext): Promise<TypesensePr
   let stop = async () => {};
   const start = async () => {
     const args = ['compose/native/stack.sh', 'run', 'typesense-server', '--data-dir', dataDir, '--api-address', '127.0.0.1', '--api-port', String(apiPort), '--peering-address', '127.0.0.1', '--peering-port', String(peeringPort), '--enable-cors=false'];
-    // Its own process group: stack.sh runs the server as a child, and both must go.
-    const child = spawn('bash', args, { cwd: repoRoot, detached: true, stdio: 'ignore', env: { ...process.env, TYPESENSE_API_KEY: apiKey } });
+    // Typesense refuses a data directory that does not exist (a test may have emptied it).
+    await mkdir(dataDir, { recursive: true });
+    // `stack.sh run` execs the server (after installing it if needed), so this child is the server:
+    // its exit is the end of the server's shutdown, its files complete. Its own process group all the same.
+    const child = spawn('bash', args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TYPESENSE_API_KEY: apiKey } });
+    let output = '';
+    const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-4_000));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     const exited = once(child, 'exit');
     stop = async () => {
       if (child.exitCode === null && child.signalCode === null) {
         process.kill(-child.pid!, 'SIGTERM');
         await exited;
       }
-      await waitFor(async () => (await fetch(`${url}/health`).catch(() => undefined)) === undefined, { timeout: 30_000, interval: 100, description: 'private Typesense stopped' });
     };
-    await waitFor(healthy, { timeout: 60_000, interval: 200, description: 'private Typesense healthy' });
+    const fail = (why: string, cause?: unknown) => new Error(`private Typesense ${why}; the end of its output:\n${output}`, { cause });
+    const outcome = await waitFor(async () => (child.exitCode !== null ? 'exited' : (await healthy()) && 'healthy'), { timeout: 60_000, interval: 200, description: 'private Typesense healthy' }).catch((error: unknown) => {
+      throw fail('did not become healthy', error);
+    });
+    if (outcome === 'exited') throw fail(`exited with ${child.exitCode}`);
   };
   onCleanup(t, () => stop());
   await start();
-  return { url, apiKey, stop: () => stop(), start };
+  return { url, apiKey, dataDir, stop: () => stop(), start };
 }
