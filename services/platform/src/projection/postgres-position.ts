@@ -8,9 +8,11 @@ import { waitForPosition } from './position-wait.ts';
  * offset has passed the position; then the read may answer. Past the bound it refuses with
  * THALWEG_CONSISTENCY_NOT_REACHED rather than serve data that may be stale.
  */
-export function createPostgresPosition({ pool, group, interval = 25 }: { pool: pg.Pool; group: string; interval?: number }) {
+export function createPostgresPosition({ pool, group, table = 'projection_offsets', interval = 25 }: { pool: pg.Pool; group: string; table?: string; interval?: number }) {
+  // `table` may name the read schema's view of the live generation's offsets (`ledger.projection_offsets`).
+  const query = `SELECT next_offset FROM ${table} WHERE group_id = $1 AND topic = $2 AND partition = $3`;
   async function applied({ topic, partition, offset }: ConsistencyPosition): Promise<boolean> {
-    const { rows } = await storeCall('reading projection position', pool.query<{ next_offset: string }>('SELECT next_offset FROM projection_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [group, topic, partition]));
+    const { rows } = await storeCall('reading projection position', pool.query<{ next_offset: string }>(query, [group, topic, partition]));
     return rows.length > 0 && BigInt(rows[0]!.next_offset) > BigInt(offset);
   }
 

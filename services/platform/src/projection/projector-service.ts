@@ -5,7 +5,8 @@ import { loadSchemaCatalog } from '../schemas/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { loadTopicSpecs } from '../topics/index.ts';
 import { deadLetterTopicOf, withRetryTopics } from '../topics/retry-topics.ts';
-import type { Projector, ProjectorOptions } from './consumer-runtime.ts';
+import type { ProjectorOptions } from './consumer-runtime.ts';
+import type { RunningProjector } from './generation-supervisor.ts';
 import { projectorReadiness } from './projector-readiness.ts';
 
 /** The settings every projector service reads (kafkaSettings plus its group and concurrency). */
@@ -64,7 +65,8 @@ export async function startProjectorService({
   closeStore,
 }: {
   service: string;
-  projector: Projector;
+  /** A projector, or the generations of a projection (superviseGenerations). */
+  projector: RunningProjector;
   logger: Logger;
   host: string;
   port: number;
