@@ -115,7 +115,8 @@ test('bad input is a problem+json naming the field; unknown wallets are 404; a t
 test('a consistency token the projection has not reached within the bound is a 503 with Retry-After, not stale data', async (t) => {
   const group = uniqueName('never-applied');
   const database = await createTestDatabase(t, 'e2e');
-  await database.pool.query('CREATE TABLE projection_offsets (group_id text, topic text, partition int, next_offset bigint, updated_at timestamptz, PRIMARY KEY (group_id, topic, partition))');
+  // The read schema's offsets, as the projector's views present them, with no row for the group.
+  await database.pool.query('CREATE SCHEMA ledger; CREATE TABLE ledger.projection_offsets (group_id text, topic text, partition int, next_offset bigint, updated_at timestamptz, PRIMARY KEY (group_id, topic, partition))');
   const query = await startServiceProcess(t, 'query-api', {
     ...securityEnv(),
     THALWEG_REDIS_URL: testStack.redisUrl,

@@ -9,6 +9,8 @@ import { schemasCheck } from './commands/schemas-check.ts';
 import { schemasGenerate } from './commands/schemas-generate.ts';
 import { schemasRegister } from './commands/schemas-register.ts';
 import { projectionsList } from './commands/projections-list.ts';
+import { projectionsDrop } from './commands/projections-drop.ts';
+import { projectionsRebuild } from './commands/projections-rebuild.ts';
 import { projectionsStatus } from './commands/projections-status.ts';
 import { status } from './commands/status.ts';
 import { topicsApply } from './commands/topics-apply.ts';
@@ -28,6 +30,8 @@ const commands: Record<string, { run: (context: CliContext) => Promise<number>; 
   'topics apply': { run: topicsApply, options: [...locationOptions, 'allow-destructive'] },
   'projections list': { run: projectionsList, options: [...locationOptions, 'json'] },
   'projections status': { run: projectionsStatus, options: [...locationOptions, 'json', 'group'], operands: 1 },
+  'projections rebuild': { run: projectionsRebuild, options: [...locationOptions, 'group'], operands: 1 },
+  'projections drop': { run: projectionsDrop, options: [...locationOptions, 'group'], operands: 2 },
   status: { run: status, options: [...locationOptions, 'json', 'watch'] },
   'dlq list': { run: dlqList, options: ['json', 'group'] },
   'dlq show': { run: dlqShow, options: [...deadLetterFilters, 'json'], operands: 1 },

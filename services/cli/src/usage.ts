@@ -42,6 +42,9 @@ Usage:
                                         apply the plan; destructive changes only when named
   thalweg projections list              every projection: name, group, topics, store
   thalweg projections status [<name>]   stored offsets, end offsets, lag, instances' readiness
+  thalweg projections rebuild <name>    blue/green: a new generation from offset 0, swapped in once caught up
+  thalweg projections drop <name> <generation>
+                                        remove a generation that is no longer live
   thalweg status [--watch [seconds]]    components, services' readiness, every group's lag
   thalweg dlq list                      dead letter topics, counted per group and error code
   thalweg dlq show <dlq-topic>          dead letters decoded, with their headers and errors
@@ -154,6 +157,38 @@ ${environment}
 
 ${operationsEnvironment}`;
 
+commandUsage['projections rebuild'] = `thalweg projections rebuild <name> [--group <group>]
+
+Rebuilds a projection blue/green (PostgreSQL projections: ledger). A new generation, with its
+own schema (<name>_g<N>) and its own consumer group (<group>-g<N>), is filled from offset 0 by the
+projection's running service (every instance takes a share of its partitions) while the live
+generation keeps serving. Once every partition has caught up with the topics' ends, the read
+schema's views (<name>.wallets, ...) are pointed at the new generation in one transaction:
+readers see the previous generation or the new one, never a half-built one. The previous
+generation is kept until \`thalweg projections drop\`. Progress with events/s and an ETA, on one
+line on a terminal, a line per step and every ten seconds otherwise. Run it again to follow a
+rebuild already under way (one at a time per projection).
+--group <group>  the projection's group when its service runs with THALWEG_CONSUMER_GROUP.
+
+${locations}
+
+${environment}
+
+${operationsEnvironment}`;
+
+commandUsage['projections drop'] = `thalweg projections drop <name> <generation> [--group <group>]
+
+Drops a generation that is not live (a previous one after a rebuild, or a rebuild abandoned):
+its schema, its entry in projection_generations and, once its projectors have let it go, its
+consumer group. The live generation and generation 0 (the public schema) are refused.
+--group <group>  the projection's group when its service runs with THALWEG_CONSUMER_GROUP.
+
+${locations}
+
+${environment}
+
+${operationsEnvironment}`;
+
 commandUsage.status = `thalweg status [--watch [seconds]] [--json]
 
 One screen: the stack's components (Kafka, PostgreSQL, MongoDB, Redis, Typesense, the registry,
@@ -244,6 +279,6 @@ ${environment}`;
 export const areaUsage: Record<string, string> = {
   dlq: `thalweg dlq <list|show|replay|discard> [options]\n\n${['dlq list', 'dlq show', 'dlq replay', 'dlq discard'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
   schemas: `thalweg schemas <check|register|generate> [options]\n\n${['schemas check', 'schemas register', 'schemas generate'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
-  projections: `thalweg projections <list|status> [options]\n\n${['projections list', 'projections status'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
+  projections: `thalweg projections <list|status|rebuild|drop> [options]\n\n${['projections list', 'projections status', 'projections rebuild', 'projections drop'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
   topics: `thalweg topics <plan|apply> [options]\n\n${['topics plan', 'topics apply'].map((key) => commandUsage[key]!.split('\n')[0]).join('\n')}`,
 };

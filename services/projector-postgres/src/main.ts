@@ -1,18 +1,69 @@
 import pg from 'pg';
 import { runService } from '@thalweg/platform/lifecycle';
-import { projectorServiceOptions, startProjectorService } from '@thalweg/platform/projection';
+import {
+  createPostgresGenerations,
+  createProjectionOffsetsTable,
+  generationPool,
+  projectorServiceOptions,
+  projectorTopics,
+  startProjectorService,
+  superviseGenerations,
+} from '@thalweg/platform/projection';
 import { createLogger } from '@thalweg/platform/telemetry';
+import { deadLetterTopicOf, loadTopicSpecs } from '@thalweg/platform/topics';
 import { loadConfig } from './config.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
+import { ledgerTablesDdl } from './ledger-tables.ts';
 
 const SERVICE = 'projector-postgres';
+/** The operator's name for the projection (projection catalogue) and the schema readers read. */
+const PROJECTION = 'ledger';
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, bindings: { service: SERVICE, group: config.group } });
 
 await runService(SERVICE, logger, async () => {
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, connectionTimeoutMillis: 3_000 });
-  pool.on('error', (error) => logger.warn('postgres pool error', { error }));
-  const options = projectorServiceOptions({ service: SERVICE, declaredGroup: SERVICE, settings: config, logger });
-  const projector = await createLedgerProjector({ ...options, pool });
-  return startProjectorService({ service: SERVICE, projector, logger, host: config.host, port: config.port, closeStore: () => pool.end() });
+  const poolOptions: pg.PoolConfig = { connectionString: config.databaseUrl, max: config.poolSize, connectionTimeoutMillis: 3_000 };
+  const pools = new Map<string, pg.Pool>();
+  /** One pool per generation schema: the store and the DDL resolve their tables there. */
+  const poolFor = (schema: string): pg.Pool => {
+    let pool = pools.get(schema);
+    if (!pool) {
+      pool = generationPool(poolOptions, schema);
+      pool.on('error', (error) => logger.warn('postgres pool error', { schema, error }));
+      pools.set(schema, pool);
+    }
+    return pool;
+  };
+  const generations = createPostgresGenerations({ pool: poolFor('public'), projection: PROJECTION, declaredGroup: config.group });
+  await generations.init(async (schema) => {
+    await poolFor(schema).query(ledgerTablesDdl);
+    await createProjectionOffsetsTable(poolFor(schema));
+  });
+  const topics = loadTopicSpecs().consumedBy(SERVICE);
+  const projector = superviseGenerations({
+    generations,
+    logger,
+    projectorFor: (generation, role) => {
+      const options = projectorServiceOptions({ service: SERVICE, declaredGroup: SERVICE, settings: { ...config, group: generation.group }, logger: logger.child({ generation: generation.generation, role }) });
+      return createLedgerProjector({
+        ...options,
+        // A generation being built re-reads every event from offset 0; the live one also takes
+        // the replays of the group's retry topics. Dead letters go where the group's do, whichever
+        // generation wrote them (their group header says which).
+        topics: role === 'live' ? projectorTopics(topics, SERVICE, config.group) : topics,
+        deadLetterTopic: (topic) => deadLetterTopicOf(topic, config.group),
+        pool: poolFor(generation.schema),
+      });
+    },
+  });
+  return startProjectorService({
+    service: SERVICE,
+    projector,
+    logger,
+    host: config.host,
+    port: config.port,
+    closeStore: async () => {
+      await Promise.all([...pools.values()].map((pool) => pool.end()));
+    },
+  });
 });

@@ -35,7 +35,7 @@ export function createQueryApi({ pool, db, redis, logger, security, ledgerGroup,
   const wallets = walletRoutes({
     reads: createWalletReads(pool),
     access,
-    consistency: { position: createPostgresPosition({ pool, group: ledgerGroup }), topics: specs.consumedBy('projector-postgres'), timeout: consistencyTimeout, outcomes },
+    consistency: { position: createPostgresPosition({ pool, group: ledgerGroup, table: 'ledger.projection_offsets' }), topics: specs.consumedBy('projector-postgres'), timeout: consistencyTimeout, outcomes },
   });
   const users = userRoutes({
     reads: createUserReads(db),

@@ -52,7 +52,8 @@ export interface OwnedWallet {
 }
 
 /**
- * Reads the ledger projection. A wallet is found by id with its owner, so the policy can tell the
+ * Reads the ledger projection through its read schema (`ledger`: views of the live generation,
+ * swapped at once when a rebuild goes live). A wallet is found by id with its owner, so the policy can tell the
  * caller's own wallets from another tenant's; entries are read only within the owner's tenant.
  */
 export function createWalletReads(pool: pg.Pool) {
@@ -61,7 +62,7 @@ export function createWalletReads(pool: pg.Pool) {
     /** The wallet and its owner, or null when the projection has no such wallet. */
     async wallet(walletId: string): Promise<OwnedWallet | null> {
       const { rows } = await run<{ tenant_id: string; wallet_id: string; owner_id: string; currency: string; balance_minor: string; version: string; opened_at: Date; updated_at: Date }>(
-        'SELECT tenant_id, wallet_id, owner_id, currency, balance_minor, version, opened_at, updated_at FROM wallets WHERE wallet_id = $1',
+        'SELECT tenant_id, wallet_id, owner_id, currency, balance_minor, version, opened_at, updated_at FROM ledger.wallets WHERE wallet_id = $1',
         [walletId],
       );
       const row = rows[0];
@@ -84,7 +85,7 @@ export function createWalletReads(pool: pg.Pool) {
         reference: string; wallet_version: string; occurred_at: Date; event_id: string; transfer_id: string | null;
       }>(
         `SELECT entry_id, direction, amount_minor, currency, balance_after_minor, reference, wallet_version, occurred_at, event_id, transfer_id
-         FROM wallet_entries WHERE wallet_id = $1 AND tenant_id = $2 AND wallet_version > $3
+         FROM ledger.wallet_entries WHERE wallet_id = $1 AND tenant_id = $2 AND wallet_version > $3
          ORDER BY wallet_version LIMIT $4`,
         [walletId, tenant, after, limit + 1],
       );
