@@ -5,7 +5,7 @@ import { toHeaders } from '@thalweg/platform/events';
 import { deadLetterHeaders, deadLetterMessage } from '@thalweg/platform/projection';
 import { createSchemaRegistryClient } from '@thalweg/platform/registry';
 import { loadSchemaCatalog } from '@thalweg/platform/schemas';
-import { createTestTopic, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName } from '@thalweg/platform/testing';
+import { createTestTopic, onCleanup, registerTestSchemas, testAdmin, testKafka, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { deadLetterTopicName, retryTopicName } from '@thalweg/platform/topics';
 import { runThalweg, transcript } from './testing/run-thalweg.ts';
 
@@ -50,7 +50,7 @@ async function deadLetterTopic(t: TestContext, { withRetryTopic = true } = {}) {
     ],
   });
   await producer.disconnect();
-  return { admin, source, group, dlq, walletId };
+  return { kafka, admin, source, group, dlq, walletId };
 }
 
 const json = (run: { stdout: string }) => JSON.parse(run.stdout);
@@ -124,6 +124,24 @@ test('dlq discard records who and why; a discarded dead letter is no longer pend
   assert.match(replay.stdout, /Replayed 0 dead letters of .*; skipped 1 discarded\./, transcript(replay));
   const again = await runThalweg(['dlq', 'discard', dlq, '--code', 'THALWEG_EVENT_REJECTED', '--reason', 'twice']);
   assert.match(again.stdout, /Discarded 0 dead letters of .*; skipped 1 discarded\./, transcript(again));
+});
+
+test('dlq replay refuses a group whose running consumers do not read its retry topic, and replays nothing', async (t) => {
+  const { kafka, admin, dlq, group } = await deadLetterTopic(t);
+  onCleanup(t, () => admin.deleteGroups([group]).catch(() => {}));
+  // A member of the group reading something else: a processor, or a projector started before its retry topic.
+  const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false });
+  onCleanup(t, () => consumer.disconnect());
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  await consumer.connect();
+  await consumer.subscribe({ topic: dlq });
+  await consumer.run({ eachMessage: async () => {} });
+  await waitFor(() => joined, { description: 'the member joined' });
+  const refused = await runThalweg(['dlq', 'replay', dlq, '--all']);
+  assert.equal(refused.code, 1, transcript(refused));
+  assert.match(refused.stderr, /THALWEG_DLQ_RETRY_UNREAD: group .* is running and none of its consumers reads .*\.retry.*\(nothing was replayed\)/, transcript(refused));
+  assert.equal(json(await runThalweg(['dlq', 'list', '--group', group, '--json'])).topics[0].pending, 3);
 });
 
 test('bad input is refused with exit 2 and changes nothing; an unknown topic, a missing retry topic and no registry fail with exit 1', async (t) => {

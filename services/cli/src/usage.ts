@@ -254,6 +254,9 @@ Dead letters already replayed (their replay is on the retry topic) or discarded 
 running the same replay twice sends nothing the second time. Every replay is recorded on
 thalweg.dlq-actions with who ran it. Fix the cause first (register the schema, deploy the fix):
 a replay of an unchanged poison only fails again.
+Nothing is sent (exit 1) when the retry topic is missing, or when the group's consumers are
+running and none reads it (THALWEG_DLQ_RETRY_UNREAD: a processor takes no replays; a projector
+started before its retry topic existed needs a restart).
 
 ${deadLetterFilters}
 --all                     every pending dead letter of the topic

@@ -3,12 +3,14 @@ import { ThalwegError } from '@thalweg/platform/errors';
 import type { CliContext } from '../cli-context.ts';
 import { currentActor } from '../dlq/actor.ts';
 import { select } from '../dlq/dead-letter-filters.ts';
-import { loadDeadLetters, type DeadLetterEntry } from '../dlq/dead-letter-state.ts';
+import { loadDeadLetters, retryTopicOfDeadLetters, type DeadLetterEntry } from '../dlq/dead-letter-state.ts';
 import { actionSelection, deadLetterTopicOperand } from '../dlq/dlq-command.ts';
 import { ensureActionsTopic, writeActions, type DlqAction } from '../dlq/dlq-actions.ts';
 import { withKafka } from '../dlq/kafka-session.ts';
 import { progress } from '../dlq/progress.ts';
 import { replayRecord, type ReplayRecord } from '../dlq/replay-record.ts';
+import { retryTopicReaders } from '../dlq/retry-readers.ts';
+import { deadLetterTopicSource } from '../dlq/dlq-topics.ts';
 import { skippedSummary } from '../dlq/skipped.ts';
 
 /** Replays are sent this many at a time, each chunk's actions recorded before the next is sent. */
@@ -71,6 +73,16 @@ export async function dlqReplay(context: CliContext): Promise<number> {
     const now = new Date();
     const records = chosen.map((entry) => replayRecord(entry, { by, reason: options.reason, now }));
     await checkRetryTopics(admin, records);
+    const group = deadLetterTopicSource(topic)!.group;
+    const retryTopic = retryTopicOfDeadLetters(topic);
+    const readers = await retryTopicReaders(admin, group, retryTopic);
+    if (readers === 'not-reading') {
+      throw new ThalwegError(
+        'THALWEG_DLQ_RETRY_UNREAD',
+        `group ${group} is running and none of its consumers reads ${retryTopic}: it takes no replays (only projectors do), or it started before the retry topic existed and needs a restart (nothing was replayed)`,
+      );
+    }
+    if (readers === 'no-members') io.err(`note: no consumer of group ${group} is running; the replays wait on ${retryTopic} until its projector starts`);
     await ensureActionsTopic(admin);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();

@@ -41,6 +41,7 @@ export const errorCodes = {
   THALWEG_PROCESSOR_FENCED: { status: 503, retriable: false, title: 'Another processor instance took over the partition' },
   THALWEG_STATE_CORRUPT: { status: 500, retriable: false, title: 'Processor changelog unreadable' },
   THALWEG_STATE_LOST: { status: 500, retriable: false, title: 'Processor state missing for decided input' },
+  THALWEG_DLQ_RETRY_UNREAD: { status: 500, retriable: false, title: 'No consumer of the group reads its retry topic' },
   THALWEG_INTERNAL: { status: 500, retriable: false, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; retriable: boolean; title: string }>;
 
