@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { createPostgresStore, createProjector, type ProjectionStore, type ProjectorOptions } from '@thalweg/platform/projection';
+import { ledgerBatchProjection } from './ledger-batch-projection.ts';
 import { ledgerProjection } from './ledger-projection.ts';
 import { ledgerTablesDdl } from './ledger-tables.ts';
 
@@ -12,7 +13,7 @@ export interface LedgerProjectorOptions extends Omit<ProjectorOptions, 'store'> 
 /** The ledger projection: wallets and their entries in PostgreSQL, exactly once per event. */
 export async function createLedgerProjector({ pool, decorateStore = (store) => store, ...options }: LedgerProjectorOptions) {
   await pool.query(ledgerTablesDdl);
-  const store = createPostgresStore({ pool, handler: ledgerProjection });
+  const store = createPostgresStore({ pool, handler: ledgerProjection, batchHandler: ledgerBatchProjection });
   await store.init();
   return createProjector({ ...options, store: decorateStore(store) });
 }

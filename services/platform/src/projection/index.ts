@@ -2,7 +2,7 @@ export { createProjector, projectionBatchChannel } from './consumer-runtime.ts';
 export type { Projector, ProjectorOptions, ProjectorStatus, ProjectionBatchReport } from './consumer-runtime.ts';
 export { createPostgresStore } from './postgres-store.ts';
 export { createProjectionOffsetsTable, readProjectionOffsets } from './postgres-offsets.ts';
-export type { PostgresHandler, PostgresStoreOptions, SqlOperation } from './postgres-store.ts';
+export type { PostgresBatchHandler, PostgresHandler, PostgresStoreOptions, SqlOperation } from './postgres-store.ts';
 export { isPermanentPostgresError } from './postgres-errors.ts';
 export { deadLetterHeaders, deadLetterMessage } from './dead-letter.ts';
 export { decodeBatch, decodeRecord } from './decode-record.ts';

@@ -16,9 +16,21 @@ export interface SqlOperation {
 /** A pure mapping from an event to the statements that project it. Throwing rejects the event. */
 export type PostgresHandler = (event: ProjectedEvent) => SqlOperation[];
 
+/**
+ * The set-based form of a handler: a pure mapping from a partition batch's events, in offset
+ * order, to a few statements that project them all (one per table, not one per event), with the
+ * same result as the handler applied event by event. An `expect` is the row count of the whole
+ * batch. Throwing, a count that does not add up, or a data/constraint error says that some event
+ * of the batch would be refused: the store then applies that batch event by event with the
+ * handler, so exactly the refused events are dead-lettered.
+ */
+export type PostgresBatchHandler = (events: ProjectedEvent[]) => SqlOperation[];
+
 export interface PostgresStoreOptions {
   pool: pg.Pool;
   handler: PostgresHandler;
+  /** Applies a batch in a few statements; without it every event takes its own statements. */
+  batchHandler?: PostgresBatchHandler;
 }
 
 /** Aborts the fast path of a batch: a rejected event needs the savepoint path. */
@@ -35,8 +47,10 @@ function isRejection(error: unknown): boolean {
  * either wholly projected with its offset or not at all. Records below the stored offset were
  * applied before and are skipped: redelivery changes nothing. A rejected event is rolled back
  * alone (the batch is redone with a savepoint per event) and dead-lettered while the rest commit.
+ * With a batchHandler a batch first takes a few set-based statements; only a batch holding a
+ * refused event pays for the per-event path.
  */
-export function createPostgresStore({ pool, handler }: PostgresStoreOptions): OffsetKeepingStore & { init(): Promise<void> } {
+export function createPostgresStore({ pool, handler, batchHandler }: PostgresStoreOptions): OffsetKeepingStore & { init(): Promise<void> } {
   /** The stored next offset, row-locked; a partition never applied starts where its first batch does. */
   async function lockOffset(client: pg.PoolClient, batch: PartitionBatch): Promise<bigint> {
     const inserted = await client.query(
@@ -108,11 +122,44 @@ export function createPostgresStore({ pool, handler }: PostgresStoreOptions): Of
     return { rejected, count };
   }
 
-  async function attempt(client: pg.PoolClient, batch: PartitionBatch, withSavepoints: boolean): Promise<ApplyResult> {
+  /**
+   * The batch in one go: records that failed before reaching the projection are dead-lettered,
+   * the others are handed to the set-based handler together. Any sign of a refused event aborts
+   * it with RetryIsolated; nothing of it is kept, since the transaction is rolled back.
+   */
+  async function applySetBased(client: pg.PoolClient, batch: PartitionBatch, applied: bigint, project: PostgresBatchHandler) {
+    const rejected: RejectedRecord[] = [];
+    const events: ProjectedEvent[] = [];
+    for (const record of batch.records) {
+      if (BigInt(record.offset) < applied) continue;
+      if (record.failure) rejected.push({ offset: record.offset, message: record.message, error: record.failure });
+      else events.push(record.event);
+    }
+    if (events.length === 0) return { rejected, count: 0 };
+    let operations: SqlOperation[];
+    try {
+      operations = project(events);
+    } catch {
+      // Pure, so it would throw again: the per-event path finds which event it refuses.
+      throw new RetryIsolated();
+    }
+    try {
+      await runOperations(client, operations);
+    } catch (error) {
+      if (isRejection(error)) throw new RetryIsolated();
+      throw error;
+    }
+    return { rejected, count: events.length };
+  }
+
+  type Mode = 'set-based' | 'per-event' | 'savepoints';
+
+  async function attempt(client: pg.PoolClient, batch: PartitionBatch, mode: Mode): Promise<ApplyResult> {
     await client.query('BEGIN');
     const applied = await lockOffset(client, batch);
     refuseGap(batch, applied);
-    const { rejected, count } = await applyRecords(client, batch, applied, withSavepoints);
+    const { rejected, count } =
+      mode === 'set-based' && batchHandler ? await applySetBased(client, batch, applied, batchHandler) : await applyRecords(client, batch, applied, mode === 'savepoints');
     await batch.deadLetter(rejected);
     // Never backwards: a batch that an instance which lost the partition held on to (all of it
     // below the stored offset, so skipped) must not undo the new owner's progress. Never across a
@@ -134,11 +181,11 @@ export function createPostgresStore({ pool, handler }: PostgresStoreOptions): Of
       let broken = false;
       try {
         try {
-          return await attempt(client, batch, false);
+          return await attempt(client, batch, batchHandler ? 'set-based' : 'per-event');
         } catch (error) {
           if (!(error instanceof RetryIsolated)) throw error;
           await client.query('ROLLBACK');
-          return await attempt(client, batch, true);
+          return await attempt(client, batch, 'savepoints');
         }
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
