@@ -41,14 +41,29 @@ async function createTopic(admin: Admin, topic: string, partitions: number, repl
   const deadline = Date.now() + timeout;
   for (;;) {
     try {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries: entries(configs) }] });
-      return;
+      await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries: entries(configs) }] });
+      break;
     } catch (error) {
       // A topic being deleted still holds its name for a moment after a replace.
       if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS' || Date.now() > deadline) throw error;
       await delay(250); // ms
     }
   }
+  // Leaders elected and known to the broker asked. KafkaJS's own wait (waitForLeaders) fails with
+  // UNKNOWN_TOPIC_OR_PARTITION on the first metadata answer that does not know the new topic yet,
+  // which happens when several topics are created in a row; the topic exists, so wait for it.
+  await until(
+    async () => {
+      try {
+        const [described] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        return described?.partitions.length === partitions && described.partitions.every((partition) => partition.leader >= 0);
+      } catch {
+        return false;
+      }
+    },
+    `the leaders of ${topic}`,
+    Math.max(0, deadline - Date.now()),
+  );
 }
 
 async function run(admin: Admin, action: PlanAction, brokersTimeout: number): Promise<void> {
