@@ -19,7 +19,7 @@ export function progress(io: CliIo, step: string): Progress {
       if (!terminal || Date.now() - drawn < 100) return;
       drawn = Date.now();
       const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
-      process.stderr.write(`\r\x1b[K${step}: ${done}/${total} (${percent}%)`);
+      process.stderr.write(`\r\x1b[K${step}: ${done}/${total} records (${percent}%)`);
     },
     end(summary) {
       if (terminal) process.stderr.write('\r\x1b[K');
