@@ -98,6 +98,13 @@ test('a rebuild during live traffic: reads answer throughout, never from a half-
   const { rows } = await database.pool.query<{ count: string }>('SELECT count(*) FROM public.wallets WHERE wallet_id = ANY($1)', [wallets]);
   assert.equal(Number(rows[0]!.count), WALLETS, 'the previous generation is kept');
 
+  // The status follows the swap: the live generation's group and its offsets.
+  const status = await runThalweg(['projections', 'status', 'ledger', '--json'], { env: { THALWEG_DATABASE_URL: database.url } });
+  const [shown] = (JSON.parse(status.stdout) as { projections: Array<{ group: string; topics: Array<{ topic: string; partitions: Array<{ stored: number | null }> }> }> }).projections;
+  assert.equal(shown!.group, `${group}-g1`, transcript(status));
+  const walletsTopic = shown!.topics.find((entry) => entry.topic === TOPIC)!;
+  assert.ok(walletsTopic.partitions.every((partition) => partition.stored !== null), 'every partition stored by the new generation');
+
   // The live generation cannot be dropped; the public schema's generation 0 is refused too.
   const dropLive = await runThalweg(['projections', 'drop', 'ledger', '1', '--group', group], { env: { THALWEG_DATABASE_URL: database.url } });
   assert.equal(dropLive.code, 1, transcript(dropLive));

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { databaseSettings } from '@thalweg/platform/config';
 import { ThalwegError, isThalwegError } from '@thalweg/platform/errors';
 import { createPostgresGenerations, type Generation } from '@thalweg/platform/projection';
-import type { Projection } from '@thalweg/platform/topics';
+import { retryTopicName, type Projection } from '@thalweg/platform/topics';
 import { processIo, type CliContext } from '../cli-context.ts';
 import { connectKafkaAdmin } from '../operations/kafka-connection.ts';
 import { lagFrom, readTopicEnds, type KafkaAdmin } from '../operations/kafka-offsets.ts';
@@ -51,6 +51,16 @@ async function snapshot(pool: pg.Pool, admin: KafkaAdmin, projection: Projection
 }
 
 /**
+ * Where the group's retry topics end: a new generation starts there, since what was replayed
+ * before is of events it reads again from the topics themselves. A group without retry topics
+ * (one not declared in the specs) has none to skip.
+ */
+async function retryTopicEnds(admin: KafkaAdmin, projection: Projection) {
+  const ends = await readTopicEnds(admin, projection.topics.map((topic) => retryTopicName(topic, projection.group)));
+  return ends.flatMap((entry) => ('partitions' in entry ? entry.partitions.map(({ partition, end }) => ({ topic: entry.topic, partition, offset: String(end) })) : []));
+}
+
+/**
  * `thalweg projections rebuild <name>`: blue/green. A new generation (its own schema, its own
  * consumer group) is filled from offset 0 by the projection's running service while the live one
  * keeps serving; once every partition has caught up it is swapped in, every view at once, and the
@@ -75,7 +85,7 @@ export async function projectionsRebuild(context: CliContext): Promise<number> {
   try {
     const generations = createPostgresGenerations({ pool, projection: projection!.name, declaredGroup: projection!.group });
     const live = await generations.live();
-    const generation = (await generations.building()) ?? (await generations.begin());
+    const generation = (await generations.building()) ?? (await generations.begin({ startAt: await retryTopicEnds(connection.admin, projection!) }));
     io.out(`${projection!.name}: building generation ${generation.generation} (schema ${generation.schema}, consumer group ${generation.group}) while generation ${live.generation} serves`);
     const progress = createRebuildProgress();
     const started = performance.now();

@@ -3,6 +3,7 @@ import { formatProjectionStatus } from '../operations/format-projection-status.t
 import { connectKafkaAdmin } from '../operations/kafka-connection.ts';
 import { selectProjections } from '../operations/projection-selection.ts';
 import { isUnhealthy, projectionStatus, type ProjectionStatus } from '../operations/projection-status.ts';
+import { liveGeneration } from '../operations/live-generation.ts';
 import { projectionStore } from '../operations/projection-store.ts';
 import { settingReader } from '../operations/setting-reader.ts';
 import { commandUsage } from '../usage.ts';
@@ -21,7 +22,10 @@ export async function projectionsStatus(context: CliContext): Promise<number> {
   try {
     // One projection after another: they share the admin client, whose offset lookups must not overlap.
     for (const projection of projections) {
-      statuses.push(await projectionStatus({ projection, store: projectionStore(projection.store, read, io.env), connection, env: io.env }));
+      const declared = { projection, store: projectionStore(projection.store, read, io.env) };
+      // Without --group, a PostgreSQL projection is shown as its live generation serves.
+      const serving = context.options.group === undefined ? await liveGeneration(declared.projection, declared.store, 3_000) : declared;
+      statuses.push(await projectionStatus({ projection: serving.projection, store: serving.store, connection, env: io.env }));
     }
   } finally {
     if (connection.state === 'reachable') await connection.close();

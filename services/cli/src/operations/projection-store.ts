@@ -5,7 +5,7 @@ import type { SettingReader } from './setting-reader.ts';
 
 /** Where one projection's offsets are read from, resolved from the variables its service reads. */
 export type ProjectionStore =
-  | { backend: 'postgres' | 'mongodb'; url: string; variables: string }
+  | { backend: 'postgres' | 'mongodb'; url: string; variables: string; /** PostgreSQL: the live generation's schema (default public). */ schema?: string }
   | { backend: 'typesense'; url: string; apiKey: string; variables: string };
 
 export function projectionStore(kind: ProjectionStoreKind, read: SettingReader, env: NodeJS.ProcessEnv): ProjectionStore {

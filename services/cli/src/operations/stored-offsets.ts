@@ -23,13 +23,13 @@ export type StoreReading =
 /** PostgreSQL's undefined_table: a store no projector has written to yet holds no offsets. */
 const UNDEFINED_TABLE = '42P01';
 
-async function readPostgres(url: string, group: string, topics: string[], timeoutMs: number): Promise<StoredOffset[]> {
+async function readPostgres(url: string, group: string, topics: string[], timeoutMs: number, schema = 'public'): Promise<StoredOffset[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   client.on('error', () => {});
   try {
     await client.connect();
     const { rows } = await client.query<{ topic: string; partition: number; next_offset: string; updated_at: Date | null }>(
-      'SELECT topic, partition, next_offset, updated_at FROM projection_offsets WHERE group_id = $1 AND topic = ANY($2) ORDER BY topic, partition',
+      `SELECT topic, partition, next_offset, updated_at FROM ${client.escapeIdentifier(schema)}.projection_offsets WHERE group_id = $1 AND topic = ANY($2) ORDER BY topic, partition`,
       [group, topics],
     );
     return rows.map((row) => ({ topic: row.topic, partition: row.partition, nextOffset: Number(row.next_offset), updatedAt: row.updated_at?.toISOString() ?? null }));
@@ -94,7 +94,9 @@ export async function readStoredOffsets(store: ProjectionStore, { group, topics,
   const reading =
     store.backend === 'typesense'
       ? readTypesense(store.url, store.apiKey, group, topics, timeoutMs)
-      : (store.backend === 'postgres' ? readPostgres : readMongo)(store.url, group, topics, timeoutMs);
+      : store.backend === 'postgres'
+        ? readPostgres(store.url, group, topics, timeoutMs, store.schema)
+        : readMongo(store.url, group, topics, timeoutMs);
   try {
     const offsets = await withTimeout(reading, timeoutMs + 1_000, `${store.backend} at ${redactedUrl(store.url)}`);
     return { state: 'reachable', backend: store.backend, location, offsets };

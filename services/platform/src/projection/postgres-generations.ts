@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ThalwegError, storeCall } from '../errors/index.ts';
+import { createProjectionOffsetsTable } from './postgres-offsets.ts';
 
 /**
  * Generations of a PostgreSQL projection, for rebuilds done blue/green. Each generation is a
@@ -187,8 +188,12 @@ export function createPostgresGenerations({ pool, projection, declaredGroup }: {
       return (await list()).find((generation) => generation.state === 'building');
     },
 
-    /** Starts a rebuild: a new generation, filled from offset 0 by its own group once a projector picks it up. */
-    async begin(): Promise<Generation> {
+    /**
+     * Starts a rebuild: a new generation, filled from offset 0 by its own group once a projector
+     * picks it up. `startAt` stores offsets it starts from instead: the retry topics' ends, since
+     * the replays made before now were of events the new generation reads again from the topics.
+     */
+    async begin({ startAt = [] }: { startAt?: Array<{ topic: string; partition: number; offset: string }> } = {}): Promise<Generation> {
       return inTransaction(pool, async (client) => {
         await client.query('LOCK TABLE public.projection_generations IN SHARE ROW EXCLUSIVE MODE');
         const { rows } = await client.query<GenerationRow>('SELECT * FROM public.projection_generations WHERE projection = $1 ORDER BY generation', [projection]);
@@ -203,6 +208,11 @@ export function createPostgresGenerations({ pool, projection, declaredGroup }: {
           [projection, generation, schema, generationGroup(declaredGroup, generation)],
         );
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(schema)}`);
+        await client.query(`SET LOCAL search_path TO ${client.escapeIdentifier(schema)}`);
+        await createProjectionOffsetsTable(client);
+        for (const { topic, partition, offset } of startAt) {
+          await client.query('INSERT INTO projection_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)', [inserted.rows[0]!.group_id, topic, partition, offset]);
+        }
         return fromRow(inserted.rows[0]!);
       });
     },

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS projection_offsets (
   PRIMARY KEY (group_id, topic, partition)
 )`;
 
-export async function createProjectionOffsetsTable(pool: pg.Pool): Promise<void> {
+export async function createProjectionOffsetsTable(pool: Pick<pg.Pool, 'query'>): Promise<void> {
   await storeCall('creating projection_offsets', pool.query(projectionOffsetsDdl));
 }
 
