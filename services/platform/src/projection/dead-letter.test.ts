@@ -17,4 +17,5 @@ test('a dead letter keeps key, value and headers and names its origin, error and
   assert.equal(letter.headers[deadLetterHeaders.errorCode], 'THALWEG_EVENT_REJECTED');
   assert.equal(letter.headers[deadLetterHeaders.errorMessage], 'insufficient funds');
   assert.equal(letter.headers[deadLetterHeaders.attempts], '1');
+  assert.equal('timestamp' in letter, false, 'Kafka stamps the dead letter when it is written, so retention counts from then');
 });

@@ -20,7 +20,11 @@ export interface DeadLetterContext {
   attempts: number;
 }
 
-/** The dead letter keeps the original key, value and headers byte for byte, so it can be replayed. */
+/**
+ * The dead letter keeps the original key, value and headers byte for byte, so it can be replayed.
+ * Its timestamp is Kafka's (now): the event's own would let retention remove the dead letter of an
+ * old event as soon as it is written; the event's time stays in its headers.
+ */
 export function deadLetterMessage({ group, topic, partition, attempts }: DeadLetterContext, { offset, message, error }: RejectedRecord) {
   const headers: IHeaders = {
     ...(message.headers ?? {}),
@@ -33,7 +37,7 @@ export function deadLetterMessage({ group, topic, partition, attempts }: DeadLet
     [deadLetterHeaders.attempts]: String(attempts),
     [deadLetterHeaders.time]: new Date().toISOString(),
   };
-  return { key: message.key, value: message.value, headers, timestamp: message.timestamp };
+  return { key: message.key, value: message.value, headers };
 }
 
 export async function sendDeadLetters(
