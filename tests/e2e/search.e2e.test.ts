@@ -158,7 +158,8 @@ test('search through the API: typos, facets, filters, sort, pages, tenants, inje
     }
     const entries = (query: string, as = 'alice') => services.search(`/v1/search/entries?${query}`, { as });
     const walletFilter = encodeURIComponent(`walletId:=${walletId}`);
-    await waitFor(async () => (await entries(`filter=${walletFilter}`)).body.found === 3, { timeout: 60_000, description: 'three entries projected' });
+    // Waited for through the text search itself: that is what this test says becomes possible.
+    await waitFor(async () => (await entries(`q=${word}&filter=${walletFilter}`)).body.found === 3, { timeout: 60_000, description: 'three entries projected and found by their reference' });
     const { body } = await entries(`q=${word}&filter=${walletFilter}&facets=direction,currency&sort=amountMinor:desc`);
     assert.deepEqual(body.hits.map((hit: { amountMinor: number }) => hit.amountMinor), [1_000, 250, 100]);
     assert.deepEqual(body.facets.direction, [{ value: 'credit', count: 2 }, { value: 'debit', count: 1 }]);
