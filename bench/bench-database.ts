@@ -9,7 +9,7 @@ export async function createBenchDatabase(): Promise<{ pool: pg.Pool; drop(): Pr
   await root.query(`CREATE DATABASE ${name}`);
   const url = new URL(testStack.databaseUrl);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 5 });
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 8 });
   pool.on('error', () => {}); // connections end when the database is dropped
   return {
     pool,

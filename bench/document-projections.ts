@@ -1,22 +1,26 @@
 /**
- * make bench: throughput of the projections that have no transactions to lean on, the user
- * documents in MongoDB (FerretDB natively, every write position-guarded) and the search index
- * (PostgreSQL full text + trigram natively, partial updates), over the same identity events.
- * Each round uses its own topic, subjects, databases and group, removed afterwards.
+ * make bench: rebuilding the projections that have no transactions to lean on from offset 0, the
+ * user documents in MongoDB (FerretDB natively, every write position-guarded) and the search
+ * index (PostgreSQL full text + trigram, and a private Typesense server), over the same identity
+ * events. The events are produced once per invocation (pre-encoded, a raw producer) onto one
+ * topic; each round reads it again under its own group into its own database, collection or
+ * server, removed afterwards.
  */
 import { cpus, totalmem } from 'node:os';
 import diagnostics from 'node:diagnostics_channel';
+import type { TestContext } from 'node:test';
+import type { Message } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { createPublisher, type DomainEvent } from '@thalweg/platform/events';
+import type { DomainEvent } from '@thalweg/platform/events';
 import { createKafka } from '@thalweg/platform/kafka';
 import type { ProjectionBatchReport } from '@thalweg/platform/projection';
 import { createSchemaRegistryClient } from '@thalweg/platform/registry';
 import { deleteSubject, loadSchemaCatalog } from '@thalweg/platform/schemas';
-import { createPostgresSearchIndex } from '@thalweg/platform/search';
-import { testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
+import { createPostgresSearchIndex, createTypesenseIndex } from '@thalweg/platform/search';
+import { startTypesenseProcess, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { deadLetterTopicName } from '@thalweg/platform/topics';
 import { createUserProjector } from '../services/projector-mongo/src/user-projector.ts';
-import { createPostgresSearchOffsets } from '../services/projector-search/src/search-offsets.ts';
+import { createPostgresSearchOffsets, createTypesenseSearchOffsets } from '../services/projector-search/src/search-offsets.ts';
 import { createSearchProjector } from '../services/projector-search/src/search-projector.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { registerSubjects } from './register-subjects.ts';
@@ -24,6 +28,8 @@ import { registerSubjects } from './register-subjects.ts';
 const USERS = Number(process.env.BENCH_USERS ?? 2_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** `0` leaves the Typesense rounds out (a stack without the Typesense component). */
+const TYPESENSE = process.env.BENCH_TYPESENSE !== '0';
 const PARTITIONS = 6;
 const EVENT_TYPES = ['thalweg.identity.UserRegistered', 'thalweg.identity.ProfileUpdated', 'thalweg.identity.KycStatusChanged'];
 const catalog = loadSchemaCatalog();
@@ -54,21 +60,39 @@ function identityEvents(users: number): DomainEvent[] {
   }).flat();
 }
 
-/** A topic with the events on it, its dead letter topic for the group, and the subjects; removed by the returned cleanup. */
-async function sourceTopic(events: DomainEvent[], group: string) {
+/** The topic with the events on it, produced once: values Avro-encoded beforehand, headers as the SDK sets them. */
+async function sourceTopic(events: DomainEvent[]) {
   const topic = uniqueName('bench-identity');
-  await admin.createTopics({ waitForLeaders: true, topics: [topic, deadLetterTopicName(topic, group)].map((name) => ({ topic: name, numPartitions: PARTITIONS, replicationFactor: -1 })) });
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: -1 }] });
   const subjects = await registerSubjects(topic, EVENT_TYPES);
-  const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: () => ({ name: topic }) }, source: '/thalweg/bench' });
-  for (let start = 0; start < events.length; start += BATCH) await publisher.publishBatch(events.slice(start, start + BATCH));
-  await publisher.disconnect();
+  const ids = new Map<string, number>();
+  for (const type of EVENT_TYPES) ids.set(type, await registry.idFor(`${topic}-${type}`, catalog.get(type).schema));
+  const time = new Date().toISOString();
+  const messages: Message[] = events.map(({ type, subject, tenant, data }) => ({
+    key: subject,
+    value: registry.encode(ids.get(type)!, catalog.get(type).type, data),
+    headers: { ce_specversion: '1.0', ce_id: crypto.randomUUID(), ce_type: type, ce_source: '/thalweg/bench', ce_time: time, ce_subject: subject, 'content-type': 'application/avro', thalweg_tenant: tenant },
+  }));
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  for (let start = 0; start < messages.length; start += 5 * BATCH) await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: messages.slice(start, start + 5 * BATCH) }] });
+  await producer.disconnect();
   return {
     topic,
     async remove() {
-      await admin.deleteTopics({ topics: [topic, deadLetterTopicName(topic, group)] });
+      await admin.deleteTopics({ topics: [topic] });
       for (const subject of subjects) await deleteSubject(testStack.registryUrl, subject);
     },
   };
+}
+
+/** A group of the round's own and its dead letter topic, removed by the returned cleanup. */
+async function roundGroup(prefix: string, topic: string) {
+  const group = uniqueName(prefix);
+  const deadLetters = deadLetterTopicName(topic, group);
+  // No wait for its leaders: nothing is dead-lettered unless the run goes wrong.
+  await admin.createTopics({ topics: [{ topic: deadLetters, numPartitions: PARTITIONS, replicationFactor: -1 }] });
+  return { group, remove: () => admin.deleteTopics({ topics: [deadLetters] }) };
 }
 
 /** Events/s from the projector's start until its batch reports account for every event. */
@@ -94,60 +118,85 @@ function projectorOptions(topic: string, group: string) {
   return { kafka, registry, group, topics: [topic], deadLetterTopic: (name: string) => deadLetterTopicName(name, group), readers: { find: (fullName: string) => catalog.get(fullName).schema } };
 }
 
-async function mongoRound(events: DomainEvent[]): Promise<number> {
-  const group = uniqueName('bench-mongo');
-  const source = await sourceTopic(events, group);
+async function mongoRound(topic: string, total: number): Promise<number> {
+  const { group, remove } = await roundGroup('bench-mongo', topic);
   const client = new MongoClient(testStack.mongodbUrl);
   const db = client.db(uniqueName('bench', '_').toLowerCase());
   try {
-    return await timeProjection(group, events.length, async () => {
-      const projector = await createUserProjector({ ...projectorOptions(source.topic, group), db });
+    return await timeProjection(group, total, async () => {
+      const projector = await createUserProjector({ ...projectorOptions(topic, group), db });
       await projector.start();
       return projector;
     });
   } finally {
     await db.dropDatabase();
     await client.close();
-    await source.remove();
+    await remove();
   }
 }
 
-async function searchRound(events: DomainEvent[]): Promise<number> {
-  const group = uniqueName('bench-search');
-  const source = await sourceTopic(events, group);
+async function searchRound(topic: string, total: number): Promise<number> {
+  const { group, remove } = await roundGroup('bench-search', topic);
   const { pool, drop } = await createBenchDatabase();
   try {
-    return await timeProjection(group, events.length, async () => {
-      const projector = await createSearchProjector({ ...projectorOptions(source.topic, group), index: createPostgresSearchIndex({ pool }), offsets: createPostgresSearchOffsets(pool) });
+    return await timeProjection(group, total, async () => {
+      const projector = await createSearchProjector({ ...projectorOptions(topic, group), index: createPostgresSearchIndex({ pool }), offsets: createPostgresSearchOffsets(pool) });
       await projector.start();
       return projector;
     });
   } finally {
     await drop();
-    await source.remove();
+    await remove();
+  }
+}
+
+/** A Typesense server of the round's own (the stack's install, its own port and data), stopped and removed after. */
+async function typesenseRound(topic: string, total: number): Promise<number> {
+  const { group, remove } = await roundGroup('bench-typesense', topic);
+  // The testing helper registers its cleanup on a test context; the round runs it itself.
+  const cleanups: Array<() => unknown> = [];
+  const context = { after: (step: () => unknown) => void cleanups.push(step) } as unknown as TestContext;
+  try {
+    const server = await startTypesenseProcess(context);
+    return await timeProjection(group, total, async () => {
+      const index = createTypesenseIndex({ url: server.url, apiKey: server.apiKey });
+      const projector = await createSearchProjector({ ...projectorOptions(topic, group), index, offsets: createTypesenseSearchOffsets({ url: server.url, apiKey: server.apiKey }) });
+      await projector.start();
+      return projector;
+    });
+  } finally {
+    for (const step of cleanups) await step();
+    await remove();
   }
 }
 
 async function main() {
+  const started = performance.now();
   await admin.connect();
-  const mongo: number[] = [];
-  const search: number[] = [];
+  const events = identityEvents(USERS);
+  const source = await sourceTopic(events);
+  const results = { mongo: [] as number[], search: [] as number[], typesense: [] as number[] };
   try {
     for (let round = 1; round <= ROUNDS; round += 1) {
-      mongo.push(await mongoRound(identityEvents(USERS)));
-      search.push(await searchRound(identityEvents(USERS)));
-      console.error(`round ${round}: mongo ${mongo.at(-1)!.toFixed(0)}/s, search ${search.at(-1)!.toFixed(0)}/s`);
+      results.mongo.push(await mongoRound(source.topic, events.length));
+      results.search.push(await searchRound(source.topic, events.length));
+      if (TYPESENSE) results.typesense.push(await typesenseRound(source.topic, events.length));
+      console.error(`round ${round}: mongo ${results.mongo.at(-1)!.toFixed(0)}/s, search ${results.search.at(-1)!.toFixed(0)}/s${TYPESENSE ? `, typesense ${results.typesense.at(-1)!.toFixed(0)}/s` : ''}`);
     }
   } finally {
+    await source.remove();
     await admin.disconnect();
   }
+  const row = (name: string, values: number[]) => console.log(`| ${name} | ${median(values).toFixed(0)} | ${values.map((value) => value.toFixed(0)).join(', ')} |`);
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  console.log(`Workload: ${USERS * 5} identity events (${USERS} users × registered, profile, 3 KYC steps), ${PARTITIONS} partitions; median of ${ROUNDS} rounds`);
+  console.log(`Workload: ${events.length} identity events (${USERS} users × registered, profile, 3 KYC steps), ${PARTITIONS} partitions, produced once; each projection rebuilt from offset 0; median of ${ROUNDS} rounds`);
   console.log('');
   console.log('| projection | events/s (median) | all rounds |');
   console.log('|---|---:|---|');
-  console.log(`| user documents, MongoDB wire (FerretDB on PostgreSQL natively), position-guarded writes | ${median(mongo).toFixed(0)} | ${mongo.map((value) => value.toFixed(0)).join(', ')} |`);
-  console.log(`| search index, PostgreSQL full text + trigram, upserts and partial updates | ${median(search).toFixed(0)} | ${search.map((value) => value.toFixed(0)).join(', ')} |`);
+  row('user documents, MongoDB wire (FerretDB on PostgreSQL natively), position-guarded writes', results.mongo);
+  row('search index, PostgreSQL full text + trigram, upserts and partial updates', results.search);
+  if (TYPESENSE) row('search index, Typesense (a private server of the stack\'s install), `import` of upserts and updates', results.typesense);
+  console.log(`Whole benchmark: ${((performance.now() - started) / 1_000).toFixed(0)} s`);
 }
 
 await main();
