@@ -55,8 +55,9 @@ interface TypesenseSearchAnswer {
 
 /**
  * A SearchIndex over Typesense, with the official client. Each collection is a versioned
- * collection (`users_v1`) behind an alias (`users`) that every read and write goes through, so a
- * rebuild fills `users_v2` and swaps the alias with no downtime for readers.
+ * collection (`users_v1`) behind an alias (`users`) that every read goes through and every write
+ * follows (see writeTarget), so a rebuild fills `users_v2` and swaps the alias with no downtime
+ * for readers.
  */
 export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, timeout = 5_000, retries = 2 }: TypesenseIndexOptions): TypesenseSearchIndex {
   if (!apiKey) throw new ThalwegError('THALWEG_CONFIG_INVALID', 'a Typesense API key is required');
@@ -77,6 +78,26 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
   }
 
   /**
+   * The collection an alias points at, for writes: Typesense 0.24 rebuilds its database from its
+   * raft log on a restart, and documents written through an alias were lost there (most
+   * collections came back empty; those written to the collection's own name were kept). Writes
+   * therefore name the collection itself, looked up on every call so that they follow the alias
+   * when a rebuild swaps it; reads keep going through the alias. A name that is no alias is taken
+   * as a collection's own.
+   */
+  async function writeTarget(collection: string): Promise<string> {
+    const alias = await typesenseCall(`reading alias ${collection}`, async () => {
+      try {
+        return await client.aliases(collection).retrieve();
+      } catch (error) {
+        if (error instanceof Errors.ObjectNotFound) return undefined;
+        throw error;
+      }
+    });
+    return alias?.collection_name ?? collection;
+  }
+
+  /**
    * Imports documents checked locally first (`problem` gives a document's reason to fail before
    * any request), and reads every answer line; the outcomes come back in input order.
    */
@@ -94,9 +115,10 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
     const valid = documents.filter((_, index) => outcomes[index] === undefined);
     if (valid.length > 0) {
       const jsonl = valid.map((document) => JSON.stringify(stored(document))).join('\n');
+      const target = await writeTarget(collection);
       // A JSONL body (not an array) makes the client hand back the raw answer, every line of which is read.
-      const answer: unknown = await typesenseCall(`importing into ${collection} (${action})`, () =>
-        client.collections<SearchDocument>(collection).documents().import(jsonl, { action }),
+      const answer: unknown = await typesenseCall(`importing into ${target} (${action})`, () =>
+        client.collections<SearchDocument>(target).documents().import(jsonl, { action }),
       );
       const imported = importOutcomes(valid.map((document) => document.id), answer);
       let next = 0;
@@ -157,10 +179,11 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
     async deleteDocuments(collection, ids) {
       schemaOf(collection);
       let deleted = 0;
+      const target = ids.length > 0 ? await writeTarget(collection) : collection;
       for (let start = 0; start < ids.length; start += DELETE_CHUNK) {
         const filter = `id:=[${ids.slice(start, start + DELETE_CHUNK).map(typesenseLiteral).join(',')}]`;
-        const answer = await typesenseCall(`deleting from ${collection}`, () =>
-          client.collections(collection).documents().delete({ filter_by: filter }),
+        const answer = await typesenseCall(`deleting from ${target}`, () =>
+          client.collections(target).documents().delete({ filter_by: filter }),
         );
         deleted += (answer as { num_deleted?: number }).num_deleted ?? 0;
       }
