@@ -159,12 +159,14 @@ ${operationsEnvironment}`;
 
 commandUsage['projections rebuild'] = `thalweg projections rebuild <name> [--group <group>]
 
-Rebuilds a projection blue/green (PostgreSQL projections: ledger). A new generation, with its
-own schema (<name>_g<N>) and its own consumer group (<group>-g<N>), is filled from offset 0 by the
-projection's running service (every instance takes a share of its partitions) while the live
-generation keeps serving. Once every partition has caught up with the topics' ends, the read
-schema's views (<name>.wallets, ...) are pointed at the new generation in one transaction:
-readers see the previous generation or the new one, never a half-built one. The previous
+Rebuilds a projection blue/green: ledger (PostgreSQL) or identity (MongoDB). A new generation,
+with its own schema (<name>_g<N>) or database (<database>_g<N>) and its own consumer group
+(<group>-g<N>), is filled from offset 0 by the projection's running service (every instance takes
+a share of its partitions) while the live generation keeps serving. Once every partition has
+caught up with the topics' ends (and is not behind the live generation), readers are moved at
+once: the read schema's views (ledger.wallets, ...) in one transaction, or the MongoDB
+generations' pointer in one update. Readers see the previous generation or the new one, never a
+half-built one. The previous
 generation is kept until \`thalweg projections drop\`. Progress with events/s and an ETA, on one
 line on a terminal, a line per step and every ten seconds otherwise. Run it again to follow a
 rebuild already under way (one at a time per projection).
@@ -179,8 +181,8 @@ ${operationsEnvironment}`;
 commandUsage['projections drop'] = `thalweg projections drop <name> <generation> [--group <group>]
 
 Drops a generation that is not live (a previous one after a rebuild, or a rebuild abandoned):
-its schema, its entry in projection_generations and, once its projectors have let it go, its
-consumer group. The live generation and generation 0 (the public schema) are refused.
+its schema or database, its record and, once its projectors have let it go, its consumer
+group. The live generation and generation 0 (where the projector first wrote) are refused.
 --group <group>  the projection's group when its service runs with THALWEG_CONSUMER_GROUP.
 
 ${locations}

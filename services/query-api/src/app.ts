@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
-import type { Db } from 'mongodb';
+import type { MongoClient } from 'mongodb';
 import { createCommandOutcomes } from '@thalweg/platform/commands';
 import { createApiSecurity, createServiceApp, type ApiSecuritySettings } from '@thalweg/platform/http';
-import { createMongoPosition, createPostgresPosition } from '@thalweg/platform/projection';
+import { createMongoGenerations, createMongoPosition, createPostgresPosition } from '@thalweg/platform/projection';
 import { loadTopicSpecs } from '@thalweg/platform/topics';
 import type { Logger } from '@thalweg/platform/telemetry';
 import { queryApiOpenapi } from './openapi.ts';
@@ -14,8 +14,8 @@ import { walletRoutes } from './wallet-routes.ts';
 
 export interface QueryApiDependencies {
   pool: pg.Pool;
-  /** The user projection's database. */
-  db: Db;
+  /** The user projection's MongoDB; its default database holds the projection's generations. */
+  mongo: MongoClient;
   redis: Redis;
   logger: Logger;
   security: ApiSecuritySettings;
@@ -27,7 +27,10 @@ export interface QueryApiDependencies {
 }
 
 /** The query API as an express app; main.ts wires it to real clients, tests too. */
-export function createQueryApi({ pool, db, redis, logger, security, ledgerGroup, userGroup, consistencyTimeout }: QueryApiDependencies) {
+export function createQueryApi({ pool, mongo, redis, logger, security, ledgerGroup, userGroup, consistencyTimeout }: QueryApiDependencies) {
+  const db = mongo.db();
+  // The user projection's live generation (a rebuild swaps it): where reads and tokens look.
+  const userGenerations = createMongoGenerations({ client: mongo, database: db.databaseName, projection: 'identity', declaredGroup: userGroup });
   const { guards, access } = createApiSecurity({ service: 'query-api', settings: security, redis, logger });
   // What each projection reads, by the service the topic specs name (its group may differ).
   const specs = loadTopicSpecs();
@@ -38,9 +41,9 @@ export function createQueryApi({ pool, db, redis, logger, security, ledgerGroup,
     consistency: { position: createPostgresPosition({ pool, group: ledgerGroup, table: 'ledger.projection_offsets' }), topics: specs.consumedBy('projector-postgres'), timeout: consistencyTimeout, outcomes },
   });
   const users = userRoutes({
-    reads: createUserReads(db),
+    reads: createUserReads(() => userGenerations.serving()),
     access,
-    consistency: { position: createMongoPosition({ db, group: userGroup }), topics: specs.consumedBy('projector-mongo'), timeout: consistencyTimeout, outcomes },
+    consistency: { position: createMongoPosition({ serving: () => userGenerations.serving() }), topics: specs.consumedBy('projector-mongo'), timeout: consistencyTimeout, outcomes },
   });
   return createServiceApp({
     name: 'query-api',

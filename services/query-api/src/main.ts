@@ -16,7 +16,7 @@ await runService('query-api', logger, async () => {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
   redis.on('error', (error) => logger.warn('redis error', { error }));
   const mongo = new MongoClient(config.mongodbUrl, { serverSelectionTimeoutMS: 3_000 });
-  const app = createQueryApi({ pool, db: mongo.db(), userGroup: config.userGroup, redis, logger, security: config, ledgerGroup: config.ledgerGroup, consistencyTimeout: config.consistencyTimeout });
+  const app = createQueryApi({ pool, mongo, userGroup: config.userGroup, redis, logger, security: config, ledgerGroup: config.ledgerGroup, consistencyTimeout: config.consistencyTimeout });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info('listening', { host: config.host, port: config.port });
   return {

@@ -30,12 +30,13 @@ interface UserDocument {
 }
 
 /** Reads the user projection (MongoDB, FerretDB natively): a user by id with the tenant that owns it. */
-export function createUserReads(db: Db) {
-  const users = db.collection<UserDocument>('users');
+export function createUserReads(serving: () => Promise<{ db: Db }>) {
   return {
     /** The user and its owner, or null when the projection has no such user (or only part of one). */
     async user(userId: string): Promise<{ tenant: string; view: UserView } | null> {
-      const document = await storeCall('reading the user projection', users.findOne({ _id: userId }));
+      // The live generation's database, looked up per read: a rebuild's swap reaches this read at once.
+      const { db } = await serving();
+      const document = await storeCall('reading the user projection', db.collection<UserDocument>('users').findOne({ _id: userId }));
       // A document without registeredAt holds changes whose registration is not projected yet.
       if (!document?.registeredAt) return null;
       return {

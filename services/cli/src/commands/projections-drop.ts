@@ -1,11 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import pg from 'pg';
-import { databaseSettings } from '@thalweg/platform/config';
 import { ThalwegError } from '@thalweg/platform/errors';
-import { createPostgresGenerations } from '@thalweg/platform/projection';
 import type { CliContext } from '../cli-context.ts';
 import { connectKafkaAdmin } from '../operations/kafka-connection.ts';
 import { selectProjections } from '../operations/projection-selection.ts';
+import { rebuildTarget } from '../operations/rebuild-target.ts';
 import { settingReader } from '../operations/setting-reader.ts';
 import { UsageError } from '../usage-error.ts';
 import { commandUsage } from '../usage.ts';
@@ -14,7 +12,7 @@ const GROUP_RELEASE_TIMEOUT = 30_000; // ms
 
 /**
  * `thalweg projections drop <name> <generation>`: removes a generation that is no longer live (a
- * previous one, or a rebuild abandoned): its schema, its row, and its consumer group in Kafka once
+ * previous one, or a rebuild abandoned): its schema or database, its record, and its consumer group once
  * the projector has let it go.
  */
 export async function projectionsDrop(context: CliContext): Promise<number> {
@@ -23,13 +21,11 @@ export async function projectionsDrop(context: CliContext): Promise<number> {
   if (name === undefined || number === undefined) throw new UsageError('name the projection and the generation to drop', usage);
   if (!/^\d+$/.test(number)) throw new UsageError(`generation "${number}" is not a number`, usage);
   const [projection] = selectProjections({ ...context, args: [name] }, usage);
-  if (projection!.store !== 'postgres') throw new ThalwegError('THALWEG_CONFLICT', `projection ${name} keeps its read model in ${projection!.store}: it has no generations to drop`);
   const { io } = context;
-  const pool = new pg.Pool({ connectionString: settingReader(io.env)(databaseSettings.databaseUrl), max: 1, connectionTimeoutMillis: 3_000 });
-  pool.on('error', () => {});
+  const target = rebuildTarget(projection!, settingReader(io.env));
   try {
-    const dropped = await createPostgresGenerations({ pool, projection: name, declaredGroup: projection!.group }).drop(Number(number));
-    io.out(`${name}: generation ${dropped.generation} dropped (schema ${dropped.schema})`);
+    const dropped = await target.drop(Number(number));
+    io.out(`${name}: generation ${dropped.generation} dropped (${target.kind} ${dropped.location})`);
     if (dropped.group === projection!.group) return 0;
     const connection = await connectKafkaAdmin({ brokers: context.brokers(), sasl: context.kafkaSasl() });
     if (connection.state === 'unreachable') throw new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `Kafka ${connection.brokers.join(',')}: its consumer group ${dropped.group} is left: ${connection.error}`);
@@ -52,6 +48,6 @@ export async function projectionsDrop(context: CliContext): Promise<number> {
     }
     return 0;
   } finally {
-    await pool.end();
+    await target.close();
   }
 }

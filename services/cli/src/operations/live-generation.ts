@@ -1,33 +1,55 @@
 import pg from 'pg';
+import { MongoClient } from 'mongodb';
+import { createMongoGenerations } from '@thalweg/platform/projection';
 import type { Projection } from '@thalweg/platform/topics';
 import type { ProjectionStore } from './projection-store.ts';
 
-/** PostgreSQL's undefined_table: a database whose projector predates generations, or none has run. */
-const UNDEFINED_TABLE = '42P01';
+type Serving = { projection: Projection; store: ProjectionStore };
+type DocumentStore = Extract<ProjectionStore, { backend: 'postgres' | 'mongodb' }>;
 
-/**
- * A PostgreSQL projection as it serves now: after a rebuild its live generation is filled by its
- * own group (`<group>-g<N>`) into its own schema, and that is where its offsets are. Anything that
- * cannot be read here (no generations yet, a store down) leaves the projection as declared; the
- * store's reading reports a store that is down.
- */
-export async function liveGeneration(projection: Projection, store: ProjectionStore, timeoutMs: number): Promise<{ projection: Projection; store: ProjectionStore; generation?: number }> {
-  if (store.backend !== 'postgres') return { projection, store };
+async function postgresGeneration(projection: Projection, store: DocumentStore, timeoutMs: number): Promise<Serving> {
+  const declared = { projection, store };
   const client = new pg.Client({ connectionString: store.url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   client.on('error', () => {});
   try {
     await client.connect();
-    const { rows } = await client.query<{ generation: number; schema_name: string; group_id: string }>(
-      "SELECT generation, schema_name, group_id FROM public.projection_generations WHERE projection = $1 AND state = 'live'",
-      [projection.name],
+    const { rows } = await client.query<{ schema_name: string; group_id: string }>(
+      "SELECT schema_name, group_id FROM public.projection_generations WHERE projection = $1 AND state = 'live'",
+      [declared.projection.name],
     );
     const live = rows[0];
-    if (!live) return { projection, store };
-    return { projection: { ...projection, group: live.group_id }, store: { ...store, schema: live.schema_name }, generation: live.generation };
-  } catch {
-    // No generations table (UNDEFINED_TABLE), or a store down that the reading reports.
-    return { projection, store };
+    if (!live) return declared;
+    return { projection: { ...projection, group: live.group_id }, store: { ...store, schema: live.schema_name } };
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+async function mongoGeneration(projection: Projection, store: DocumentStore, timeoutMs: number): Promise<Serving> {
+  const client = new MongoClient(store.url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+  try {
+    const generations = createMongoGenerations({ client, database: client.db().databaseName, projection: projection.name, declaredGroup: projection.group });
+    const { db, group } = await generations.serving();
+    return { projection: { ...projection, group }, store: { ...store, database: db.databaseName } };
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+/**
+ * A projection as it serves now: after a rebuild its live generation is filled by its own group
+ * (`<group>-g<N>`) into its own PostgreSQL schema or MongoDB database, and that is where its
+ * offsets are. Anything that cannot be read here (no generations yet, a store down) leaves the
+ * projection as declared; reading its offsets then reports a store that is down.
+ */
+export async function liveGeneration(projection: Projection, store: ProjectionStore, timeoutMs: number): Promise<Serving> {
+  const declared = { projection, store };
+  try {
+    if (store.backend === 'postgres') return await postgresGeneration(projection, store, timeoutMs);
+    if (store.backend === 'mongodb') return await mongoGeneration(projection, store, timeoutMs);
+    return declared;
+  } catch {
+    // No generations table (a projector from before generations), or a store down.
+    return declared;
   }
 }

@@ -5,7 +5,15 @@ import type { SettingReader } from './setting-reader.ts';
 
 /** Where one projection's offsets are read from, resolved from the variables its service reads. */
 export type ProjectionStore =
-  | { backend: 'postgres' | 'mongodb'; url: string; variables: string; /** PostgreSQL: the live generation's schema (default public). */ schema?: string }
+  | {
+      backend: 'postgres' | 'mongodb';
+      url: string;
+      variables: string;
+      /** PostgreSQL: the live generation's schema (default public). */
+      schema?: string;
+      /** MongoDB: the live generation's database (default the URL's). */
+      database?: string;
+    }
   | { backend: 'typesense'; url: string; apiKey: string; variables: string };
 
 export function projectionStore(kind: ProjectionStoreKind, read: SettingReader, env: NodeJS.ProcessEnv): ProjectionStore {

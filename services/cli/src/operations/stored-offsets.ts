@@ -48,12 +48,12 @@ interface OffsetDocument {
   updatedAt?: Date;
 }
 
-async function readMongo(url: string, group: string, topics: string[], timeoutMs: number): Promise<StoredOffset[]> {
+async function readMongo(url: string, group: string, topics: string[], timeoutMs: number, database?: string): Promise<StoredOffset[]> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
   try {
     await client.connect();
     const documents = await client
-      .db()
+      .db(database)
       .collection<OffsetDocument>(projectionOffsetsCollection)
       .find({ group, topic: { $in: topics } }, { maxTimeMS: timeoutMs })
       .toArray();
@@ -96,7 +96,7 @@ export async function readStoredOffsets(store: ProjectionStore, { group, topics,
       ? readTypesense(store.url, store.apiKey, group, topics, timeoutMs)
       : store.backend === 'postgres'
         ? readPostgres(store.url, group, topics, timeoutMs, store.schema)
-        : readMongo(store.url, group, topics, timeoutMs);
+        : readMongo(store.url, group, topics, timeoutMs, store.database);
   try {
     const offsets = await withTimeout(reading, timeoutMs + 1_000, `${store.backend} at ${redactedUrl(store.url)}`);
     return { state: 'reachable', backend: store.backend, location, offsets };

@@ -1,7 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../telemetry/index.ts';
 import type { ProjectorStatus } from './consumer-runtime.ts';
-import type { Generation } from './postgres-generations.ts';
+
+/** What the supervisor needs of a generation, whatever store keeps it. */
+export interface SupervisedGeneration {
+  generation: number;
+  group: string;
+  state: 'building' | 'live' | 'retired';
+}
 
 /** What the supervisor runs for a generation: a projector's life cycle. */
 export interface RunningProjector {
@@ -10,14 +16,14 @@ export interface RunningProjector {
   status(): ProjectorStatus;
 }
 
-export interface GenerationSource {
-  list(): Promise<Generation[]>;
+export interface GenerationSource<G extends SupervisedGeneration> {
+  list(): Promise<G[]>;
 }
 
 export type GenerationRole = 'live' | 'building';
 
-interface Running {
-  generation: Generation;
+interface Running<G> {
+  generation: G;
   role: GenerationRole;
   projector: RunningProjector;
 }
@@ -30,27 +36,27 @@ interface Running {
  * live one stops; a building generation that was dropped stops. Every instance of the service
  * does the same, so the generations' partitions are shared out as any group's are.
  */
-export function superviseGenerations({
+export function superviseGenerations<G extends SupervisedGeneration>({
   generations,
   projectorFor,
   logger,
   interval = 2_000, // ms
 }: {
-  generations: GenerationSource;
-  projectorFor: (generation: Generation, role: GenerationRole) => Promise<RunningProjector>;
+  generations: GenerationSource<G>;
+  projectorFor: (generation: G, role: GenerationRole) => Promise<RunningProjector>;
   logger: Logger;
   interval?: number;
 }) {
   const log = logger.child({ component: 'generations' });
-  let live: Running | undefined;
-  let building: Running | undefined;
+  let live: Running<G> | undefined;
+  let building: Running<G> | undefined;
   let polling: Promise<void> | undefined;
   const stopping = new AbortController();
 
-  async function run(generation: Generation, role: GenerationRole): Promise<Running> {
+  async function run(generation: G, role: GenerationRole): Promise<Running<G>> {
     const projector = await projectorFor(generation, role);
     await projector.start();
-    log.info(role === 'live' ? 'live generation running' : 'building generation running', { generation: generation.generation, group: generation.group, schema: generation.schema });
+    log.info(role === 'live' ? 'live generation running' : 'building generation running', { generation: generation.generation, group: generation.group });
     return { generation, role, projector };
   }
 
@@ -100,7 +106,7 @@ export function superviseGenerations({
       return live.projector.status();
     },
     generations(): Array<{ generation: number; role: GenerationRole; status: ProjectorStatus }> {
-      return [live, building].filter((entry): entry is Running => entry !== undefined).map(({ generation, role, projector }) => ({ generation: generation.generation, role, status: projector.status() }));
+      return [live, building].filter((entry): entry is Running<G> => entry !== undefined).map(({ generation, role, projector }) => ({ generation: generation.generation, role, status: projector.status() }));
     },
   };
 }

@@ -9,11 +9,14 @@ import { waitForPosition } from './position-wait.ts';
  * `projection_offsets` has passed the position. Past the bound it refuses with
  * THALWEG_CONSISTENCY_NOT_REACHED rather than serve data that may be stale.
  */
-export function createMongoPosition({ db, group, interval = 25 }: { db: Db; group: string; interval?: number }) {
-  const offsets = db.collection<OffsetDocument>(projectionOffsetsCollection);
+export function createMongoPosition(options: ({ db: Db; group: string } | { serving: () => Promise<{ db: Db; group: string }> }) & { interval?: number }) {
+  const { interval = 25 } = options;
+  // `serving` names the live generation's database and group afresh on every look (a rebuild swaps them).
+  const serving = 'serving' in options ? options.serving : async () => ({ db: options.db, group: options.group });
 
   async function applied({ topic, partition, offset }: ConsistencyPosition): Promise<boolean> {
-    const stored = await storeCall('reading projection position', offsets.findOne({ _id: offsetDocumentId(group, topic, partition) }));
+    const { db, group } = await serving();
+    const stored = await storeCall('reading projection position', db.collection<OffsetDocument>(projectionOffsetsCollection).findOne({ _id: offsetDocumentId(group, topic, partition) }));
     return stored !== null && BigInt(String(stored.nextOffset)) > BigInt(offset);
   }
 
