@@ -54,6 +54,8 @@ test('movements keep their offset order and carry direction, source position and
 test('a batch whose order the set-based statements cannot keep, or holding an event the ledger refuses, is left to the per-event path', () => {
   const refuses = (events: ProjectedEvent[]) => assert.throws(() => ledgerBatchProjection(events), (error: Error & { code?: string }) => error.code === 'THALWEG_EVENT_REJECTED');
   refuses([credited('w', 1, '1'), opened('w')]);
+  const wallet = crypto.randomUUID();
+  refuses([credited(wallet.toUpperCase(), 1, '1'), opened(wallet)]);
   refuses([opened('w'), opened('w')]);
   refuses([event('thalweg.ledger.TransferRejected', { ...transfer, reason: 'x', detail: 'd', rejectedAt: at }), event('thalweg.ledger.TransferRequested', { ...transfer, reference: 'r', requestedAt: at })]);
   refuses([event('thalweg.ledger.TransferRequested', { ...transfer, reference: 'r', requestedAt: at }), event('thalweg.ledger.TransferRequested', { ...transfer, reference: 'r', requestedAt: at })]);

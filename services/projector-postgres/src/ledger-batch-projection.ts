@@ -11,6 +11,15 @@ function perEventOnly(reason: string): never {
   throw new ThalwegError('THALWEG_EVENT_REJECTED', reason);
 }
 
+/**
+ * A uuid as PostgreSQL compares it (any case, with or without hyphens or braces). What is no uuid
+ * stays as it is: PostgreSQL refuses it, and the batch goes the per-event way all the same.
+ */
+function uuidKey(id: string): string {
+  const hex = id.toLowerCase().replace(/[^0-9a-f]/g, '');
+  return hex.length === 32 ? hex : id;
+}
+
 /** Rows kept as columns: unnest() takes one array parameter per column. */
 function rows(width: number) {
   const columns = Array.from({ length: width }, (): unknown[] => []);
@@ -107,16 +116,16 @@ export const ledgerBatchProjection: PostgresBatchHandler = (events) => {
 
   const move = (event: ProjectedEvent, data: FundsCredited | FundsDebited, direction: 'credit' | 'debit', occurredAt: Date) => {
     moved.push(data.walletId, data.entryId, data.tenantId, direction, data.amountMinor, data.currency, data.reference, occurredAt, event.metadata.id, event.topic, event.partition, event.offset, data.transferId ?? null);
-    movedWallets.add(data.walletId);
+    movedWallets.add(uuidKey(data.walletId));
   };
 
   for (const event of events) {
     switch (event.metadata.type) {
       case 'thalweg.ledger.WalletOpened': {
         const { walletId, tenantId, ownerId, currency, openedAt } = event.data as unknown as WalletOpened;
-        if (movedWallets.has(walletId)) perEventOnly(`wallet ${walletId} is moved before it is opened`);
-        if (openedWallets.has(walletId)) perEventOnly(`wallet ${walletId} is opened twice`);
-        openedWallets.add(walletId);
+        if (movedWallets.has(uuidKey(walletId))) perEventOnly(`wallet ${walletId} is moved before it is opened`);
+        if (openedWallets.has(uuidKey(walletId))) perEventOnly(`wallet ${walletId} is opened twice`);
+        openedWallets.add(uuidKey(walletId));
         opened.push(walletId, tenantId, ownerId, currency, openedAt);
         break;
       }
@@ -132,22 +141,22 @@ export const ledgerBatchProjection: PostgresBatchHandler = (events) => {
       }
       case 'thalweg.ledger.TransferRequested': {
         const { transferId, tenantId, sourceWalletId, destinationWalletId, amountMinor, currency, reference, requestedAt } = event.data as unknown as TransferRequested;
-        if (endedTransfers.has(transferId)) perEventOnly(`transfer ${transferId} ends before it is requested`);
-        if (requestedTransfers.has(transferId)) perEventOnly(`transfer ${transferId} is requested twice`);
-        requestedTransfers.add(transferId);
+        if (endedTransfers.has(uuidKey(transferId))) perEventOnly(`transfer ${transferId} ends before it is requested`);
+        if (requestedTransfers.has(uuidKey(transferId))) perEventOnly(`transfer ${transferId} is requested twice`);
+        requestedTransfers.add(uuidKey(transferId));
         requested.push(transferId, tenantId, sourceWalletId, destinationWalletId, amountMinor, currency, reference, requestedAt);
         break;
       }
       case 'thalweg.ledger.TransferSettled': {
         const { transferId, settledAt } = event.data as unknown as TransferSettled;
         ended.push(transferId, 'settled', null, settledAt);
-        endedTransfers.add(transferId);
+        endedTransfers.add(uuidKey(transferId));
         break;
       }
       case 'thalweg.ledger.TransferRejected': {
         const { transferId, reason, rejectedAt } = event.data as unknown as TransferRejected;
         ended.push(transferId, 'rejected', reason, rejectedAt);
-        endedTransfers.add(transferId);
+        endedTransfers.add(uuidKey(transferId));
         break;
       }
       default:
