@@ -117,7 +117,7 @@ test('a rebuild during live traffic: reads answer throughout, never from a half-
 // The same for the MongoDB projection: projector-mongo rebuilds the identity projection into a
 // database of its own while profiles keep changing and a reader reads as the query-api does
 // (through the generations' pointer).
-test('a MongoDB rebuild during live traffic: reads answer throughout from a whole generation, and the new one holds every change', { timeout: 300_000 }, async (t) => {
+test('a MongoDB rebuild during live traffic: reads answer throughout from a whole generation, and the new one holds every change', { timeout: 480_000 }, async (t) => {
   const kafka = testKafka();
   const registry = createSchemaRegistryClient({ url: testStack.registryUrl });
   const publisher = createPublisher({ kafka, registry, schemas: loadSchemaCatalog(), topics: loadTopicSpecs(), source: '/thalweg/test' });
@@ -150,7 +150,7 @@ test('a MongoDB rebuild during live traffic: reads answer throughout from a whol
     const documents = await db.collection<{ _id: string; name: string }>('users').find({ _id: { $in: users } }).toArray();
     return new Map(documents.map((document) => [document._id, Number(document.name.slice(1))]));
   };
-  await waitFor(async () => (await read()).size === WALLETS, { timeout: 60_000, description: 'the live generation projected the registrations' });
+  await waitFor(async () => (await read()).size === WALLETS, { timeout: 150_000, description: 'the live generation projected the registrations (it reads the whole topic first)' });
 
   let rebuilding = true;
   const traffic = (async () => {

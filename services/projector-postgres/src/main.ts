@@ -4,13 +4,11 @@ import {
   createPostgresGenerations,
   createProjectionOffsetsTable,
   generationPool,
-  projectorServiceOptions,
-  projectorTopics,
+  generationProjectorOptions,
   startProjectorService,
   superviseGenerations,
 } from '@thalweg/platform/projection';
 import { createLogger } from '@thalweg/platform/telemetry';
-import { deadLetterTopicOf, loadTopicSpecs } from '@thalweg/platform/topics';
 import { loadConfig } from './config.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
 import { ledgerTablesDdl } from './ledger-tables.ts';
@@ -39,22 +37,11 @@ await runService(SERVICE, logger, async () => {
     await poolFor(schema).query(ledgerTablesDdl);
     await createProjectionOffsetsTable(poolFor(schema));
   });
-  const topics = loadTopicSpecs().consumedBy(SERVICE);
   const projector = superviseGenerations({
     generations,
     logger,
-    projectorFor: (generation, role) => {
-      const options = projectorServiceOptions({ service: SERVICE, declaredGroup: SERVICE, settings: { ...config, group: generation.group }, logger: logger.child({ generation: generation.generation, role }) });
-      return createLedgerProjector({
-        ...options,
-        // A generation being built re-reads every event from offset 0; the live one also takes
-        // the replays of the group's retry topics. Dead letters go where the group's do, whichever
-        // generation wrote them (their group header says which).
-        topics: role === 'live' ? projectorTopics(topics, SERVICE, config.group) : topics,
-        deadLetterTopic: (topic) => deadLetterTopicOf(topic, config.group),
-        pool: poolFor(generation.schema),
-      });
-    },
+    projectorFor: async (generation, role) =>
+      createLedgerProjector({ ...generationProjectorOptions({ service: SERVICE, settings: config, generation, role, logger }), pool: poolFor(generation.schema) }),
   });
   return startProjectorService({
     service: SERVICE,

@@ -34,13 +34,32 @@ export interface RebuildTarget {
 /** PostgreSQL's undefined_table: the generation's projector has not created its tables yet. */
 const UNDEFINED_TABLE = '42P01';
 
-function postgresTarget(url: string, projection: Projection): RebuildTarget {
-  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 3_000 });
-  pool.on('error', () => {});
-  const generations = createPostgresGenerations({ pool, projection: projection.name, declaredGroup: projection.group });
-  const shown = ({ generation, group, state, schema }: { generation: number; group: string; state: TargetGeneration['state']; schema: string }): TargetGeneration => ({ generation, group, state, location: `schema ${schema}` });
+/** What both stores' generations offer, as the rebuild commands use it. */
+interface StoreGenerations<G extends { generation: number; group: string; state: TargetGeneration['state'] }> {
+  list(): Promise<G[]>;
+  live(): Promise<G>;
+  building(): Promise<G | undefined>;
+  begin(options: { startAt: StartAt }): Promise<G>;
+  swap(generation: number, options: { topics: string[] }): Promise<G>;
+  drop(generation: number): Promise<G>;
+}
+
+function targetOf<G extends { generation: number; group: string; state: TargetGeneration['state'] }>({
+  kind,
+  generations,
+  location,
+  offsetsOf,
+  close,
+}: {
+  kind: string;
+  generations: StoreGenerations<G>;
+  location: (generation: G) => string;
+  offsetsOf: (generation: G) => Promise<Map<string, number>>;
+  close: () => Promise<void>;
+}): RebuildTarget {
+  const shown = (generation: G): TargetGeneration => ({ generation: generation.generation, group: generation.group, state: generation.state, location: location(generation) });
   return {
-    kind: 'PostgreSQL',
+    kind,
     live: async () => shown(await generations.live()),
     building: async () => {
       const found = await generations.building();
@@ -50,11 +69,26 @@ function postgresTarget(url: string, projection: Projection): RebuildTarget {
     swap: async (generation, topics) => shown(await generations.swap(generation, { topics })),
     drop: async (generation) => shown(await generations.drop(generation)),
     async storedOffsets(target) {
-      const schema = (await generations.list()).find((entry) => entry.generation === target.generation)!.schema;
+      const found = (await generations.list()).find((entry) => entry.generation === target.generation);
+      if (!found) throw new ThalwegError('THALWEG_NOT_FOUND', `generation ${target.generation} is gone (dropped while being rebuilt?)`);
+      return offsetsOf(found);
+    },
+    close,
+  };
+}
+
+function postgresTarget(url: string, projection: Projection): RebuildTarget {
+  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 3_000 });
+  pool.on('error', () => {});
+  return targetOf({
+    kind: 'PostgreSQL',
+    generations: createPostgresGenerations({ pool, projection: projection.name, declaredGroup: projection.group }),
+    location: (generation) => `schema ${generation.schema}`,
+    async offsetsOf(generation) {
       try {
         const { rows } = await pool.query<{ topic: string; partition: number; next_offset: string }>(
-          `SELECT topic, partition, next_offset FROM ${pg.Client.prototype.escapeIdentifier(schema)}.projection_offsets WHERE group_id = $1`,
-          [target.group],
+          `SELECT topic, partition, next_offset FROM ${pg.Client.prototype.escapeIdentifier(generation.schema)}.projection_offsets WHERE group_id = $1`,
+          [generation.group],
         );
         return new Map(rows.map((row) => [`${row.topic}/${row.partition}`, Number(row.next_offset)]));
       } catch (error) {
@@ -63,30 +97,21 @@ function postgresTarget(url: string, projection: Projection): RebuildTarget {
       }
     },
     close: () => pool.end(),
-  };
+  });
 }
 
 function mongoTarget(url: string, projection: Projection): RebuildTarget {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 3_000 });
-  const generations = createMongoGenerations({ client, database: client.db().databaseName, projection: projection.name, declaredGroup: projection.group });
-  const shown = ({ generation, group, state, database }: { generation: number; group: string; state: TargetGeneration['state']; database: string }): TargetGeneration => ({ generation, group, state, location: `database ${database}` });
-  return {
+  return targetOf({
     kind: 'MongoDB',
-    live: async () => shown(await generations.live()),
-    building: async () => {
-      const found = await generations.building();
-      return found && shown(found);
-    },
-    begin: async (startAt) => shown(await generations.begin({ startAt })),
-    swap: async (generation, topics) => shown(await generations.swap(generation, { topics })),
-    drop: async (generation) => shown(await generations.drop(generation)),
-    async storedOffsets(target) {
-      const database = (await generations.list()).find((entry) => entry.generation === target.generation)!.database;
-      const stored = await client.db(database).collection<{ topic: string; partition: number; nextOffset: unknown }>(projectionOffsetsCollection).find({ group: target.group }).toArray();
+    generations: createMongoGenerations({ client, database: client.db().databaseName, projection: projection.name, declaredGroup: projection.group }),
+    location: (generation) => `database ${generation.database}`,
+    async offsetsOf(generation) {
+      const stored = await client.db(generation.database).collection<{ topic: string; partition: number; nextOffset: unknown }>(projectionOffsetsCollection).find({ group: generation.group }).toArray();
       return new Map(stored.map((entry) => [`${entry.topic}/${entry.partition}`, Number(String(entry.nextOffset))]));
     },
     close: () => client.close(),
-  };
+  });
 }
 
 /** The projection's generations, in the store its service writes (the same variables it reads). */

@@ -26,5 +26,5 @@ export { superviseGenerations } from './generation-supervisor.ts';
 export type { GenerationRole, RunningProjector, SupervisedGeneration } from './generation-supervisor.ts';
 export { createMongoGenerations, mongoGenerationDatabase } from './mongo-generations.ts';
 export type { MongoGeneration, MongoGenerations } from './mongo-generations.ts';
-export { projectorServiceOptions, projectorTopics, startProjectorService } from './projector-service.ts';
+export { generationProjectorOptions, projectorServiceOptions, projectorTopics, startProjectorService } from './projector-service.ts';
 export type { ProjectorServiceSettings } from './projector-service.ts';

@@ -6,7 +6,7 @@ import type { Logger } from '../telemetry/index.ts';
 import { loadTopicSpecs } from '../topics/index.ts';
 import { deadLetterTopicOf, withRetryTopics } from '../topics/retry-topics.ts';
 import type { ProjectorOptions } from './consumer-runtime.ts';
-import type { RunningProjector } from './generation-supervisor.ts';
+import type { GenerationRole, RunningProjector, SupervisedGeneration } from './generation-supervisor.ts';
 import { projectorReadiness } from './projector-readiness.ts';
 
 /** The settings every projector service reads (kafkaSettings plus its group and concurrency). */
@@ -48,6 +48,35 @@ export function projectorServiceOptions({ service, declaredGroup, settings, logg
     readers: { find: (fullName) => (catalog.has(fullName) ? catalog.get(fullName).schema : undefined) },
     logger,
     partitionsConsumedConcurrently: settings.concurrency,
+  };
+}
+
+/**
+ * The options of one generation's projector in a service that runs its projection's generations
+ * (superviseGenerations): the generation's own consumer group; the topics only while it is being
+ * built (it re-reads every event from offset 0), the retry topics too once it is live; dead letters
+ * to the service group's dead letter topics, whichever generation wrote them (their group header
+ * says which).
+ */
+export function generationProjectorOptions({
+  service,
+  settings,
+  generation,
+  role,
+  logger,
+}: {
+  service: string;
+  settings: ProjectorServiceSettings;
+  generation: SupervisedGeneration;
+  role: GenerationRole;
+  logger: Logger;
+}): Omit<ProjectorOptions, 'store'> {
+  const options = projectorServiceOptions({ service, declaredGroup: service, settings: { ...settings, group: generation.group }, logger: logger.child({ generation: generation.generation, role }) });
+  const topics = loadTopicSpecs().consumedBy(service);
+  return {
+    ...options,
+    topics: role === 'live' ? projectorTopics(topics, service, settings.group) : topics,
+    deadLetterTopic: (topic) => deadLetterTopicOf(topic, settings.group),
   };
 }
 
