@@ -106,8 +106,8 @@ async function rebuild(source: string, mode: 'set-based' | 'per-event', total: n
   };
   diagnostics.subscribe(projectionBatchChannel.name, count);
   const options = { kafka, registry, group, topics: [source], deadLetterTopic: () => deadLetters, partitionsConsumedConcurrently: CONCURRENCY };
+  let projector: { start(): Promise<void>; stop(): Promise<void> } | undefined;
   try {
-    let projector;
     let storeMs = 0;
     const timed = (store: ProjectionStore): ProjectionStore => ({
       ...store,
@@ -132,6 +132,7 @@ async function rebuild(source: string, mode: 'set-based' | 'per-event', total: n
     await waitFor(() => done >= total, { timeout: 1_800_000, interval: 20, description: `${total} events projected` });
     const seconds = (performance.now() - started) / 1_000;
     await projector.stop();
+    projector = undefined;
     if (deadLettered > 0) throw new Error(`${deadLettered} events dead-lettered: the workload holds none to refuse`);
     if (mode === 'set-based') {
       // The rebuilt model accounts for every event: one version per event, one entry per movement.
@@ -145,6 +146,8 @@ async function rebuild(source: string, mode: 'set-based' | 'per-event', total: n
     console.error(`${mode}: ${batches.length} batches, ${median(batches.map((batch) => batch.events))} events at the median, ${median(batches.map((batch) => batch.ms)).toFixed(0)} ms each, ${((100 * storeMs) / applyMs).toFixed(0)} % of it in the store, ${(applyMs / 1_000 / seconds).toFixed(2)} batches in flight on average`);
     return total / seconds;
   } finally {
+    // A round that failed still leaves the group, or the process would never end.
+    await projector?.stop().catch(() => {});
     diagnostics.unsubscribe(projectionBatchChannel.name, count);
     await drop();
     await admin.deleteTopics({ topics: [deadLetters] });
