@@ -12,6 +12,42 @@ import { runThalweg, transcript } from './testing/run-thalweg.ts';
 const WALLETS = 12;
 const TOPIC = 'ledger.wallets.v1';
 
+/**
+ * Changes keep arriving and a reader keeps reading until `stop`: every read must hold all `size`
+ * keys (never a partial model), and each key's number only grows (changes only add), so a number
+ * that goes down was read from a model behind the one before.
+ */
+function underTraffic({ change, changePause, read, size, readPause = 0 }: { change: (round: number) => Promise<void>; changePause: number; read: () => Promise<Map<string, number>>; size: number; readPause?: number }) {
+  let running = true;
+  const reads = { count: 0, partial: [] as string[], backwards: [] as string[] };
+  const traffic = (async () => {
+    for (let round = 0; running; round += 1) {
+      await change(round);
+      await delay(changePause);
+    }
+  })();
+  const reader = (async () => {
+    const seen = new Map<string, number>();
+    while (running) {
+      const current = await read();
+      reads.count += 1;
+      if (current.size !== size) reads.partial.push(`read ${reads.count}: ${current.size} of ${size}`);
+      for (const [key, value] of current) {
+        if (value < (seen.get(key) ?? 0)) reads.backwards.push(`read ${reads.count}: ${key} went from ${seen.get(key)} to ${value}`);
+        seen.set(key, value);
+      }
+      await delay(readPause);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await Promise.all([traffic, reader]);
+      return reads;
+    },
+  };
+}
+
 // projector-postgres as deployed (its own process and principal) on a database and group of the
 // test's own, reading the stack's ledger topic; the CLI rebuilds its projection while credits keep
 // arriving and a reader keeps reading through the read schema the query-api reads.
@@ -52,38 +88,21 @@ test('a rebuild during live traffic: reads answer throughout, never from a half-
   };
   await waitFor(async () => [...(await read()).values()].filter((wallet) => wallet.balance === 100).length === WALLETS, { timeout: 60_000, description: 'the live generation projected the first credits' });
 
-  // Live traffic and a reader, until the rebuild is over.
-  let rebuilding = true;
-  const traffic = (async () => {
-    for (let round = 0; rebuilding; round += 1) {
-      await credit(wallets[round % WALLETS]!, 1);
-      // About fifty credits a second: traffic, without starving the rebuild of the machine.
-      await delay(20);
-    }
-  })();
-  const seen = new Map<string, number>(wallets.map((walletId) => [walletId, 0]));
-  const reads = { count: 0, problems: [] as string[] };
-  const reader = (async () => {
-    while (rebuilding) {
-      const current = await read();
-      reads.count += 1;
-      if (current.size !== WALLETS) reads.problems.push(`read ${reads.count}: ${current.size} of ${WALLETS} wallets`);
-      for (const [walletId, { balance }] of current) {
-        // Only credits arrive: a balance that goes down was read from a model behind the one before.
-        if (balance < seen.get(walletId)!) reads.problems.push(`read ${reads.count}: ${walletId} went from ${seen.get(walletId)} to ${balance}`);
-        seen.set(walletId, balance);
-      }
-    }
-  })();
+  // Live traffic (about fifty credits a second) and a reader, until the rebuild is over.
+  const traffic = underTraffic({
+    change: (round) => credit(wallets[round % WALLETS]!, 1),
+    changePause: 20,
+    read: async () => new Map([...(await read())].map(([walletId, { balance }]) => [walletId, balance])),
+    size: WALLETS,
+  });
 
   const rebuild = await runThalweg(['projections', 'rebuild', 'ledger', '--group', group], { env: { THALWEG_DATABASE_URL: database.url } });
-  rebuilding = false;
-  await Promise.all([traffic, reader]);
+  const reads = await traffic.stop();
   assert.equal(rebuild.code, 0, transcript(rebuild));
   t.diagnostic(rebuild.stdout);
   assert.match(rebuild.stdout, /generation 1 is live; generation 0 is kept/, transcript(rebuild));
   assert.ok(reads.count > 1, 'the reader read during the rebuild');
-  assert.deepEqual(reads.problems, []);
+  assert.deepEqual([...reads.partial, ...reads.backwards], []);
 
   const generations = await createPostgresGenerations({ pool: database.pool, projection: 'ledger', declaredGroup: group }).list();
   assert.deepEqual(generations.map(({ generation, state, schema, group: filledBy }) => ({ generation, state, schema, group: filledBy })), [
@@ -152,34 +171,13 @@ test('a MongoDB rebuild during live traffic: reads answer throughout from a whol
   };
   await waitFor(async () => (await read()).size === WALLETS, { timeout: 150_000, description: 'the live generation projected the registrations (it reads the whole topic first)' });
 
-  let rebuilding = true;
-  const traffic = (async () => {
-    for (let round = 0; rebuilding; round += 1) {
-      await rename(users[round % WALLETS]!);
-      // Five changes a second: FerretDB applies a few hundred events a second, shared by both generations.
-      await delay(200);
-    }
-  })();
-  const seen = new Map<string, number>(users.map((userId) => [userId, 0]));
-  const reads = { count: 0, partial: [] as string[], backwards: [] as string[] };
-  const reader = (async () => {
-    while (rebuilding) {
-      const current = await read();
-      reads.count += 1;
-      if (current.size !== WALLETS) reads.partial.push(`read ${reads.count}: ${current.size} of ${WALLETS} users`);
-      for (const [userId, round] of current) {
-        if (round < seen.get(userId)!) reads.backwards.push(`read ${reads.count}: ${userId} went from r${seen.get(userId)} to r${round}`);
-        seen.set(userId, round);
-      }
-      // FerretDB turns every read into PostgreSQL queries: leave it room for the projectors.
-      await delay(20);
-    }
-  })();
+  // Five changes a second: FerretDB applies a few hundred events a second, shared by both
+  // generations; and it turns every read into PostgreSQL queries, so the reader leaves it room.
+  const traffic = underTraffic({ change: (round) => rename(users[round % WALLETS]!), changePause: 200, read, size: WALLETS, readPause: 20 });
 
   const env = { THALWEG_MONGODB_URL: url.toString() };
   const rebuild = await runThalweg(['projections', 'rebuild', 'identity', '--group', group], { env });
-  rebuilding = false;
-  await Promise.all([traffic, reader]);
+  const reads = await traffic.stop();
   assert.equal(rebuild.code, 0, transcript(rebuild));
   t.diagnostic(rebuild.stdout);
   assert.match(rebuild.stdout, /generation 1 is live; generation 0 is kept/, transcript(rebuild));
