@@ -1,11 +1,8 @@
 import type { CliContext } from '../cli-context.ts';
 import { currentActor } from '../dlq/actor.ts';
-import { select } from '../dlq/dead-letter-filters.ts';
-import { loadDeadLetters, type DeadLetterEntry } from '../dlq/dead-letter-state.ts';
-import { actionSelection, deadLetterTopicOperand } from '../dlq/dlq-command.ts';
+import { actionSelection, choosePending, deadLetterTopicOperand } from '../dlq/dlq-command.ts';
 import { ensureActionsTopic, writeActions, type DlqAction } from '../dlq/dlq-actions.ts';
 import { withKafka } from '../dlq/kafka-session.ts';
-import { progress } from '../dlq/progress.ts';
 import { skippedSummary } from '../dlq/skipped.ts';
 import { UsageError } from '../usage-error.ts';
 import { commandUsage } from '../usage.ts';
@@ -23,12 +20,7 @@ export async function dlqDiscard(context: CliContext): Promise<number> {
   if (!reason) throw new UsageError('--reason <text> is required: a discard says why', commandUsage['dlq discard']!);
   const by = currentActor(context);
   const result = await withKafka(context, async (kafka, admin) => {
-    const reading = progress(io, `reading ${topic}`);
-    const state = await loadDeadLetters({ kafka, admin, topics: [topic], onProgress: (read, total) => reading.update(read, total) });
-    const all = state.byTopic.get(topic) ?? [];
-    const matching = select({ ...filter, limit: undefined }, all);
-    const chosen: DeadLetterEntry[] = select(filter, matching.filter((entry) => entry.status === 'pending'));
-    reading.end(`${all.length} dead letters, ${chosen.length} to discard`);
+    const { matching, chosen } = await choosePending({ io, kafka, admin, topic, filter, verb: 'discard' });
     if (chosen.length === 0) return { matching, chosen };
     await ensureActionsTopic(admin);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });

@@ -2,9 +2,8 @@ import type { Admin, Producer, RecordMetadata } from 'kafkajs';
 import { ThalwegError } from '@thalweg/platform/errors';
 import type { CliContext } from '../cli-context.ts';
 import { currentActor } from '../dlq/actor.ts';
-import { select } from '../dlq/dead-letter-filters.ts';
-import { loadDeadLetters, retryTopicOfDeadLetters, type DeadLetterEntry } from '../dlq/dead-letter-state.ts';
-import { actionSelection, deadLetterTopicOperand } from '../dlq/dlq-command.ts';
+import { retryTopicOfDeadLetters, type DeadLetterEntry } from '../dlq/dead-letter-state.ts';
+import { actionSelection, choosePending, deadLetterTopicOperand } from '../dlq/dlq-command.ts';
 import { ensureActionsTopic, writeActions, type DlqAction } from '../dlq/dlq-actions.ts';
 import { withKafka } from '../dlq/kafka-session.ts';
 import { progress } from '../dlq/progress.ts';
@@ -61,12 +60,7 @@ export async function dlqReplay(context: CliContext): Promise<number> {
   const filter = actionSelection(context, 'replay');
   const by = currentActor(context);
   const result = await withKafka(context, async (kafka, admin) => {
-    const reading = progress(io, `reading ${topic}`);
-    const state = await loadDeadLetters({ kafka, admin, topics: [topic], onProgress: (read, total) => reading.update(read, total) });
-    const all = state.byTopic.get(topic) ?? [];
-    const matching = select({ ...filter, limit: undefined }, all);
-    const chosen = select(filter, matching.filter((entry) => entry.status === 'pending'));
-    reading.end(`${all.length} dead letters, ${chosen.length} to replay`);
+    const { matching, chosen } = await choosePending({ io, kafka, admin, topic, filter, verb: 'replay' });
     const replayed: Array<{ entry: DeadLetterEntry; to: { topic: string; partition: number; offset: string } }> = [];
     if (chosen.length === 0) return { matching, replayed };
 

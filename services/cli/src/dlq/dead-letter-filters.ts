@@ -1,3 +1,4 @@
+import type { CliOptions } from '../cli-context.ts';
 import type { DeadLetter } from './dead-letter-record.ts';
 
 /** Which dead letters a command acts on; every criterion given must hold. */
@@ -11,14 +12,7 @@ export interface DeadLetterFilter {
 }
 
 /** The raw options, as the command line gives them. */
-export interface FilterOptions {
-  code?: string[];
-  since?: string;
-  until?: string;
-  partition?: string;
-  offset?: string;
-  limit?: string;
-}
+export type FilterOptions = Pick<CliOptions, 'code' | 'since' | 'until' | 'partition' | 'offset' | 'limit'>;
 
 /** Bad filter input: the command line is wrong, nothing was read or changed. */
 export class FilterError extends Error {}

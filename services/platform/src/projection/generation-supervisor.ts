@@ -105,8 +105,5 @@ export function superviseGenerations<G extends SupervisedGeneration>({
       if (!live) return { running: false, assigned: [], joins: 0, retrying: [], stopped: [] };
       return live.projector.status();
     },
-    generations(): Array<{ generation: number; role: GenerationRole; status: ProjectorStatus }> {
-      return [live, building].filter((entry): entry is Running<G> => entry !== undefined).map(({ generation, role, projector }) => ({ generation: generation.generation, role, status: projector.status() }));
-    },
   };
 }

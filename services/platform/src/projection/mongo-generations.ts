@@ -29,17 +29,19 @@ interface GenerationDocument {
   createdAt: Date;
 }
 
-/** The pointer: which generation is live and which is being built. */
+/** The pointer: which generation is live (with where it is, so a reader needs this one lookup) and which is being built. */
 interface PointerDocument {
   _id: string;
   live: number;
+  liveDatabase: string;
+  liveGroup: string;
   building: number | null;
 }
 
 const POINTERS = 'projection_generations';
 const GENERATIONS = 'projection_generation_list';
 
-export const mongoGenerationDatabase = (database: string, generation: number) => (generation === 0 ? database : `${database}_g${generation}`);
+const mongoGenerationDatabase = (database: string, generation: number) => (generation === 0 ? database : `${database}_g${generation}`);
 
 export function createMongoGenerations({ client, database, projection, declaredGroup }: { client: MongoClient; database: string; projection: string; declaredGroup: string }) {
   const base: Db = client.db(database);
@@ -77,9 +79,8 @@ export function createMongoGenerations({ client, database, projection, declaredG
      */
     async serving(): Promise<{ db: Db; group: string }> {
       const pointer = await storeCall('reading the live generation', pointers.findOne({ _id: projection }));
-      const current = pointer ? await storeCall('reading the live generation', generations.findOne({ _id: `${projection}/${pointer.live}` })) : null;
-      if (!current) return { db: base, group: declaredGroup };
-      return { db: client.db(current.database), group: current.group };
+      if (!pointer) return { db: base, group: declaredGroup };
+      return { db: client.db(pointer.liveDatabase), group: pointer.liveGroup };
     },
 
     /** Generation 0 (the configured database, the declared group) as the live one, the first time. */
@@ -92,7 +93,7 @@ export function createMongoGenerations({ client, database, projection, declaredG
           { upsert: true },
         ),
       );
-      await storeCall('recording the live generation', pointers.updateOne({ _id: projection }, { $setOnInsert: { live: 0, building: null } }, { upsert: true }));
+      await storeCall('recording the live generation', pointers.updateOne({ _id: projection }, { $setOnInsert: { live: 0, liveDatabase: database, liveGroup: declaredGroup, building: null } }, { upsert: true }));
     },
 
     async building(): Promise<MongoGeneration | undefined> {
@@ -134,7 +135,7 @@ export function createMongoGenerations({ client, database, projection, declaredG
           throw new ThalwegError('THALWEG_CONFLICT', `generation ${generation} is behind the live generation ${current.generation} on ${behind.map((entry) => `${entry.topic}/${entry.partition}`).join(', ')}`, { retriable: true });
         }
       }
-      const swapped = await storeCall('swapping the live generation', pointers.updateOne({ _id: projection, building: generation }, { $set: { live: generation, building: null } }));
+      const swapped = await storeCall('swapping the live generation', pointers.updateOne({ _id: projection, building: generation }, { $set: { live: generation, liveDatabase: target.database, liveGroup: target.group, building: null } }));
       if (swapped.modifiedCount !== 1) throw new ThalwegError('THALWEG_CONFLICT', `generation ${generation} of ${projection} is no longer being built`);
       return { ...target, state: 'live' };
     },

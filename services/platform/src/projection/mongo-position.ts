@@ -14,14 +14,17 @@ export function createMongoPosition(options: ({ db: Db; group: string } | { serv
   // `serving` names the live generation's database and group afresh on every look (a rebuild swaps them).
   const serving = 'serving' in options ? options.serving : async () => ({ db: options.db, group: options.group });
 
-  async function applied({ topic, partition, offset }: ConsistencyPosition): Promise<boolean> {
-    const { db, group } = await serving();
+  async function appliedIn({ db, group }: { db: Db; group: string }, { topic, partition, offset }: ConsistencyPosition): Promise<boolean> {
     const stored = await storeCall('reading projection position', db.collection<OffsetDocument>(projectionOffsetsCollection).findOne({ _id: offsetDocumentId(group, topic, partition) }));
     return stored !== null && BigInt(String(stored.nextOffset)) > BigInt(offset);
   }
 
   return {
-    applied,
-    waitFor: (position: ConsistencyPosition, timeout: number): Promise<void> => waitForPosition(applied, position, timeout, interval),
+    applied: async (position: ConsistencyPosition) => appliedIn(await serving(), position),
+    /** The live generation is looked up once per wait, not on every poll of it. */
+    async waitFor(position: ConsistencyPosition, timeout: number): Promise<void> {
+      const live = await serving();
+      return waitForPosition((at) => appliedIn(live, at), position, timeout, interval);
+    },
   };
 }

@@ -60,10 +60,10 @@ const fromRow = (row: GenerationRow): Generation => ({
 });
 
 /** The schema a generation's tables live in. */
-export const generationSchema = (projection: string, generation: number) => (generation === 0 ? 'public' : `${projection}_g${generation}`);
+const generationSchema = (projection: string, generation: number) => (generation === 0 ? 'public' : `${projection}_g${generation}`);
 
 /** The consumer group that fills a generation; the first one is the declared group itself. */
-export const generationGroup = (declaredGroup: string, generation: number) => (generation === 0 ? declaredGroup : `${declaredGroup}-g${generation}`);
+const generationGroup = (declaredGroup: string, generation: number) => (generation === 0 ? declaredGroup : `${declaredGroup}-g${generation}`);
 
 /** A pool whose unqualified names resolve in the generation's schema: the store and the DDL run unchanged. */
 export function generationPool(options: pg.PoolConfig, schema: string): pg.Pool {

@@ -31,8 +31,10 @@ export function createResumePositions({ store, group, topicOffsets }: ResumePosi
   async function expected(topic: string, partition: number): Promise<bigint> {
     const known = positions.get(keyOf(topic, partition));
     if (known !== undefined) return known;
-    const stored = (await store.readOffsets!(group, topic)).get(partition);
-    const position = stored === undefined ? await firstOffset(topic, partition) : BigInt(stored);
+    // One read serves every partition of the topic the store holds: the seek on assignment asks for each.
+    const stored = await store.readOffsets!(group, topic);
+    for (const [storedPartition, offset] of stored) positions.set(keyOf(topic, storedPartition), BigInt(offset));
+    const position = positions.get(keyOf(topic, partition)) ?? (await firstOffset(topic, partition));
     positions.set(keyOf(topic, partition), position);
     return position;
   }
