@@ -1,3 +1,6 @@
+/** The ledger read model's tables, which readers read through the views of schema `ledger`. */
+export const ledgerTables = ['wallets', 'wallet_entries', 'transfers'];
+
 /** The ledger read model. Created at start-up; every statement is safe to run again. */
 export const ledgerTablesDdl = `
 CREATE TABLE IF NOT EXISTS wallets (

@@ -11,7 +11,7 @@ import {
 import { createLogger } from '@thalweg/platform/telemetry';
 import { loadConfig } from './config.ts';
 import { createLedgerProjector } from './ledger-projector.ts';
-import { ledgerTablesDdl } from './ledger-tables.ts';
+import { ledgerTables, ledgerTablesDdl } from './ledger-tables.ts';
 
 const SERVICE = 'projector-postgres';
 /** The operator's name for the projection (projection catalogue) and the schema readers read. */
@@ -32,7 +32,7 @@ await runService(SERVICE, logger, async () => {
     }
     return pool;
   };
-  const generations = createPostgresGenerations({ pool: poolFor('public'), projection: PROJECTION, declaredGroup: config.group });
+  const generations = createPostgresGenerations({ pool: poolFor('public'), projection: PROJECTION, declaredGroup: config.group, tables: ledgerTables });
   await generations.init(async (schema) => {
     await poolFor(schema).query(ledgerTablesDdl);
     await createProjectionOffsetsTable(poolFor(schema));

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { MongoClient } from 'mongodb';
 import { createMongoGenerations } from '@thalweg/platform/projection';
+import { createTypesenseGenerations } from '@thalweg/platform/search';
 import type { Projection } from '@thalweg/platform/topics';
 import type { ProjectionStore } from './projection-store.ts';
 
@@ -36,18 +37,24 @@ async function mongoGeneration(projection: Projection, store: DocumentStore, tim
   }
 }
 
+async function typesenseGeneration(projection: Projection, store: Extract<ProjectionStore, { backend: 'typesense' }>, timeoutMs: number): Promise<Serving> {
+  const generations = createTypesenseGenerations({ url: store.url, apiKey: store.apiKey, timeout: timeoutMs, retries: 0, projection: projection.name, declaredGroup: projection.group });
+  const live = await generations.live();
+  return { projection: { ...projection, group: live.group }, store: { ...store, collection: live.offsetsCollection } };
+}
+
 /**
  * A projection as it serves now: after a rebuild its live generation is filled by its own group
- * (`<group>-g<N>`) into its own PostgreSQL schema or MongoDB database, and that is where its
- * offsets are. Anything that cannot be read here (no generations yet, a store down) leaves the
+ * (`<group>-g<N>`) into its own PostgreSQL schema, MongoDB database or Typesense collections,
+ * and that is where its offsets are. Anything that cannot be read here (no generations yet, a store down) leaves the
  * projection as declared; reading its offsets then reports a store that is down.
  */
 export async function liveGeneration(projection: Projection, store: ProjectionStore, timeoutMs: number): Promise<Serving> {
   const declared = { projection, store };
   try {
+    if (store.backend === 'typesense') return await typesenseGeneration(projection, store, timeoutMs);
     if (store.backend === 'postgres') return await postgresGeneration(projection, store, timeoutMs);
-    if (store.backend === 'mongodb') return await mongoGeneration(projection, store, timeoutMs);
-    return declared;
+    return await mongoGeneration(projection, store, timeoutMs);
   } catch {
     // No generations table (a projector from before generations), or a store down.
     return declared;

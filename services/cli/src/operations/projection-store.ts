@@ -14,7 +14,14 @@ export type ProjectionStore =
       /** MongoDB: the live generation's database (default the URL's). */
       database?: string;
     }
-  | { backend: 'typesense'; url: string; apiKey: string; variables: string };
+  | {
+      backend: 'typesense';
+      url: string;
+      apiKey: string;
+      variables: string;
+      /** The live generation's offsets collection (default `projection_offsets`, generation 0's). */
+      collection?: string;
+    };
 
 export function projectionStore(kind: ProjectionStoreKind, read: SettingReader, env: NodeJS.ProcessEnv): ProjectionStore {
   switch (kind) {

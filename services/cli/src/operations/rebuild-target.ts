@@ -3,6 +3,7 @@ import { MongoClient } from 'mongodb';
 import { databaseSettings, mongoSettings } from '@thalweg/platform/config';
 import { ThalwegError } from '@thalweg/platform/errors';
 import { createMongoGenerations, createPostgresGenerations, projectionOffsetsCollection } from '@thalweg/platform/projection';
+import { createTypesenseGenerations, createTypesenseOffsets, searchSettings } from '@thalweg/platform/search';
 import type { Projection } from '@thalweg/platform/topics';
 import type { SettingReader } from './setting-reader.ts';
 
@@ -11,7 +12,7 @@ export interface TargetGeneration {
   generation: number;
   group: string;
   state: 'building' | 'live' | 'retired';
-  /** Where its read model lives: a PostgreSQL schema or a MongoDB database. */
+  /** Where its read model lives: a PostgreSQL schema, a MongoDB database or Typesense collections. */
   location: string;
 }
 
@@ -41,17 +42,19 @@ interface StoreGenerations<G extends { generation: number; group: string; state:
   building(): Promise<G | undefined>;
   begin(options: { startAt: StartAt }): Promise<G>;
   swap(generation: number, options: { topics: string[] }): Promise<G>;
-  drop(generation: number): Promise<G>;
+  drop(generation: number, options: { topics: string[] }): Promise<G>;
 }
 
 function targetOf<G extends { generation: number; group: string; state: TargetGeneration['state'] }>({
   kind,
+  projection,
   generations,
   location,
   offsetsOf,
   close,
 }: {
   kind: string;
+  projection: Projection;
   generations: StoreGenerations<G>;
   location: (generation: G) => string;
   offsetsOf: (generation: G) => Promise<Map<string, number>>;
@@ -67,7 +70,7 @@ function targetOf<G extends { generation: number; group: string; state: TargetGe
     },
     begin: async (startAt) => shown(await generations.begin({ startAt })),
     swap: async (generation, topics) => shown(await generations.swap(generation, { topics })),
-    drop: async (generation) => shown(await generations.drop(generation)),
+    drop: async (generation) => shown(await generations.drop(generation, { topics: projection.topics })),
     async storedOffsets(target) {
       const found = (await generations.list()).find((entry) => entry.generation === target.generation);
       if (!found) throw new ThalwegError('THALWEG_NOT_FOUND', `generation ${target.generation} is gone (dropped while being rebuilt?)`);
@@ -82,6 +85,7 @@ function postgresTarget(url: string, projection: Projection): RebuildTarget {
   pool.on('error', () => {});
   return targetOf({
     kind: 'PostgreSQL',
+    projection,
     generations: createPostgresGenerations({ pool, projection: projection.name, declaredGroup: projection.group }),
     location: (generation) => `schema ${generation.schema}`,
     async offsetsOf(generation) {
@@ -104,6 +108,7 @@ function mongoTarget(url: string, projection: Projection): RebuildTarget {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 3_000 });
   return targetOf({
     kind: 'MongoDB',
+    projection,
     generations: createMongoGenerations({ client, database: client.db().databaseName, projection: projection.name, declaredGroup: projection.group }),
     location: (generation) => `database ${generation.database}`,
     async offsetsOf(generation) {
@@ -114,6 +119,24 @@ function mongoTarget(url: string, projection: Projection): RebuildTarget {
   });
 }
 
+function typesenseTarget(connection: { url: string; apiKey: string }, projection: Projection): RebuildTarget {
+  return targetOf({
+    kind: 'Typesense',
+    projection,
+    generations: createTypesenseGenerations({ ...connection, projection: projection.name, declaredGroup: projection.group }),
+    location: (generation) => `collections ${generation.collections.join(', ')}`,
+    async offsetsOf(generation) {
+      const offsets = createTypesenseOffsets({ ...connection, collection: generation.offsetsCollection });
+      const stored = new Map<string, number>();
+      for (const topic of projection.topics) {
+        for (const [partition, offset] of await offsets.read(generation.group, topic)) stored.set(`${topic}/${partition}`, Number(offset));
+      }
+      return stored;
+    },
+    close: async () => {},
+  });
+}
+
 /** The projection's generations, in the store its service writes (the same variables it reads). */
 export function rebuildTarget(projection: Projection, read: SettingReader): RebuildTarget {
   switch (projection.store) {
@@ -121,7 +144,10 @@ export function rebuildTarget(projection: Projection, read: SettingReader): Rebu
       return postgresTarget(read(databaseSettings.databaseUrl), projection);
     case 'mongodb':
       return mongoTarget(read(mongoSettings.mongodbUrl), projection);
-    default:
-      throw new ThalwegError('THALWEG_CONFLICT', `projection ${projection.name} keeps its read model in the search index: blue/green rebuilds are built for PostgreSQL and MongoDB projections so far`);
+    case 'search':
+      // The backend projector-search writes, by the variables it reads.
+      return read(searchSettings.searchBackend) === 'typesense'
+        ? typesenseTarget({ url: read(searchSettings.typesenseUrl), apiKey: read(searchSettings.typesenseApiKey) }, projection)
+        : postgresTarget(read(searchSettings.searchDatabaseUrl), projection);
   }
 }

@@ -65,25 +65,16 @@ async function readMongo(url: string, group: string, topics: string[], timeoutMs
   }
 }
 
-/** Typesense's answer for a collection that does not exist. */
-const NOT_FOUND = 404;
-
 /**
- * Through the search projection's own reader of its Typesense offsets collection, which keeps no
- * time it exposes: the last applied time stays unknown there.
+ * Through the search projection's own reader of its Typesense offsets collection (the live
+ * generation's), which keeps no time it exposes: the last applied time stays unknown there.
  */
-async function readTypesense(url: string, apiKey: string, group: string, topics: string[], timeoutMs: number): Promise<StoredOffset[]> {
+async function readTypesense(url: string, apiKey: string, group: string, topics: string[], timeoutMs: number, collection?: string): Promise<StoredOffset[]> {
   if (!apiKey) throw new Error('THALWEG_TYPESENSE_API_KEY is not set');
-  const reader = createTypesenseOffsets({ url, apiKey, timeout: timeoutMs, retries: 0 });
+  const reader = createTypesenseOffsets({ url, apiKey, timeout: timeoutMs, retries: 0, collection });
   const offsets: StoredOffset[] = [];
   for (const topic of topics) {
-    try {
-      for (const [partition, nextOffset] of await reader.read(group, topic)) offsets.push({ topic, partition, nextOffset: Number(nextOffset), updatedAt: null });
-    } catch (error) {
-      // No collection yet: no projector has stored an offset in this Typesense.
-      if ((error as { cause?: { httpStatus?: number } }).cause?.httpStatus === NOT_FOUND) return [];
-      throw error;
-    }
+    for (const [partition, nextOffset] of await reader.read(group, topic)) offsets.push({ topic, partition, nextOffset: Number(nextOffset), updatedAt: null });
   }
   return offsets.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 }
@@ -93,7 +84,7 @@ export async function readStoredOffsets(store: ProjectionStore, { group, topics,
   const location = `${redactedUrl(store.url)} (${store.variables})`;
   const reading =
     store.backend === 'typesense'
-      ? readTypesense(store.url, store.apiKey, group, topics, timeoutMs)
+      ? readTypesense(store.url, store.apiKey, group, topics, timeoutMs, store.collection)
       : store.backend === 'postgres'
         ? readPostgres(store.url, group, topics, timeoutMs, store.schema)
         : readMongo(store.url, group, topics, timeoutMs, store.database);

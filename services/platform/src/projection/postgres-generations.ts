@@ -65,9 +65,13 @@ const generationSchema = (projection: string, generation: number) => (generation
 /** The consumer group that fills a generation; the first one is the declared group itself. */
 const generationGroup = (declaredGroup: string, generation: number) => (generation === 0 ? declaredGroup : `${declaredGroup}-g${generation}`);
 
-/** A pool whose unqualified names resolve in the generation's schema: the store and the DDL run unchanged. */
-export function generationPool(options: pg.PoolConfig, schema: string): pg.Pool {
-  return new pg.Pool({ ...options, options: `-c search_path=${schema}` });
+/**
+ * A pool whose unqualified names resolve in the generation's schema: the store and the DDL run
+ * unchanged. `shared` is searched after it, for what every generation uses from one place (an
+ * extension's functions in public).
+ */
+export function generationPool(options: pg.PoolConfig, schema: string, { shared = [] }: { shared?: string[] } = {}): pg.Pool {
+  return new pg.Pool({ ...options, options: `-c search_path=${[schema, ...shared].join(',')}` });
 }
 
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -85,13 +89,18 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
   }
 }
 
-/** Points every view of the projection's read schema at `target`'s tables, inside the caller's transaction. */
-async function pointViews(client: pg.PoolClient, projection: string, declaredGroup: string, target: { schema: string; group: string }) {
+/**
+ * Points every view of the projection's read schema at `target`'s tables, inside the caller's
+ * transaction. A generation's own schema holds its tables alone; `public`, generation 0's, may
+ * hold other projections' too (one database for several), so there only `publicTables` are read.
+ */
+async function pointViews(client: pg.PoolClient, projection: string, declaredGroup: string, target: { schema: string; group: string }, publicTables: string[]) {
   const id = (name: string) => client.escapeIdentifier(name);
   const { rows: tables } = await client.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables
-      WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name NOT IN ($2, 'projection_generations') ORDER BY table_name`,
-    [target.schema, OFFSETS_TABLE],
+      WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name NOT IN ($2, 'projection_generations')
+        AND ($1 <> 'public' OR table_name = ANY($3)) ORDER BY table_name`,
+    [target.schema, OFFSETS_TABLE, publicTables],
   );
   if (tables.length === 0) throw new ThalwegError('THALWEG_CONFLICT', `generation schema ${target.schema} holds no tables: nothing to read from`);
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${id(projection)}`);
@@ -143,7 +152,15 @@ async function refuseIfBehind(client: pg.PoolClient, live: Generation, next: Gen
   throw new ThalwegError('THALWEG_CONFLICT', `generation ${next.generation} is behind the live generation ${live.generation} on ${behind}`, { retriable: true });
 }
 
-export function createPostgresGenerations({ pool, projection, declaredGroup }: { pool: pg.Pool; projection: string; declaredGroup: string }) {
+export interface PostgresGenerationsOptions {
+  pool: pg.Pool;
+  projection: string;
+  declaredGroup: string;
+  /** The projection's tables, read by name in `public` (generation 0); needed only by init. */
+  tables?: string[];
+}
+
+export function createPostgresGenerations({ pool, projection, declaredGroup, tables = [] }: PostgresGenerationsOptions) {
   if (!/^[a-z][a-z0-9_]*$/.test(projection)) throw new Error(`createPostgresGenerations: projection name ${projection} is not a plain SQL identifier`);
 
   async function list(): Promise<Generation[]> {
@@ -174,7 +191,7 @@ export function createPostgresGenerations({ pool, projection, declaredGroup }: {
         const target = live ?? { schema: 'public', group: declaredGroup };
         await ensureTables(target.schema);
         const { rows: views } = await client.query('SELECT 1 FROM information_schema.views WHERE table_schema = $1 LIMIT 1', [projection]);
-        if (views.length === 0) await pointViews(client, projection, declaredGroup, target);
+        if (views.length === 0) await pointViews(client, projection, declaredGroup, target, tables);
       });
     },
 
@@ -231,7 +248,7 @@ export function createPostgresGenerations({ pool, projection, declaredGroup }: {
         if (!target || target.state !== 'building') throw new ThalwegError('THALWEG_CONFLICT', `generation ${generation} of ${projection} is not being built`);
         const live = all.find((entry) => entry.state === 'live');
         if (live) await refuseIfBehind(client, live, target, topics);
-        await pointViews(client, projection, declaredGroup, target);
+        await pointViews(client, projection, declaredGroup, target, tables);
         await client.query("UPDATE public.projection_generations SET state = 'retired' WHERE projection = $1 AND state = 'live'", [projection]);
         const { rows: updated } = await client.query<GenerationRow>(
           "UPDATE public.projection_generations SET state = 'live', live_since = now() WHERE projection = $1 AND generation = $2 RETURNING *",

@@ -13,7 +13,10 @@ const COLUMN_TYPES: Record<FieldType, string> = {
 const WEIGHTS = ['A', 'B', 'C', 'D'] as const;
 
 /** The table holding a collection: `search_<name>`. */
-export const searchTable = (collection: string): string => quoteIdentifier(`search_${collection}`);
+export const searchTableName = (collection: string): string => `search_${collection}`;
+
+/** The same, quoted for SQL. */
+export const searchTable = (collection: string): string => quoteIdentifier(searchTableName(collection));
 
 /** The tsvector weight of each text field, by name. */
 export function textWeights(schema: CollectionSchema): Map<string, string> {

@@ -115,7 +115,8 @@ export function createPostgresSearchIndex({ pool, schemas = [], wordSimilarityTh
     async ensureCollection(schema) {
       await inTransaction(`creating search collection ${schema.name}`, 'BEGIN', async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [DDL_LOCK]);
-        await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+        // In public, where every generation's schema finds it (generationPool's shared schemas).
+        await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public');
         for (const statement of collectionDdl(schema)) await client.query(statement);
       });
       known.set(schema.name, schema);

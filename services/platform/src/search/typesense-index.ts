@@ -1,50 +1,29 @@
-import { Client, Errors } from 'typesense';
-import { ThalwegError, storeUnavailable } from '../errors/index.ts';
+import { ThalwegError } from '../errors/index.ts';
 import type { CollectionSchema } from './collection-schema.ts';
 import { documentProblem, updateProblem } from './document-check.ts';
 import type { DocumentUpdate, FacetCount, SearchDocument, SearchIndex, SearchResult, UpsertOutcome } from './search-index.ts';
 import { checkSearchQuery, emptyResult } from './search-query.ts';
+import { createCollectionUnlessPresent, typesenseCall, typesenseClient, unlessMissing, type TypesenseConnection } from './typesense-client.ts';
 import { importOutcomes } from './typesense-import-results.ts';
 import { TENANT_KEY_FIELD, tenantKey, typesenseFilter, typesenseLiteral, typesenseTenantFilter } from './typesense-filter.ts';
 
-export interface TypesenseIndexOptions {
-  /** `http://typesense:8108` */
-  url: string;
-  apiKey: string;
+export interface TypesenseIndexOptions extends TypesenseConnection {
   /** Collections this index serves before ensureCollection has run (a search API that never creates them). */
   schemas?: CollectionSchema[];
   /** Typo tolerance per query word, Typesense's own default. */
   numTypos?: 0 | 1 | 2;
-  timeout?: number; // ms per request
-  retries?: number;
+  /**
+   * The projection's generation this index writes (typesense-generations.ts): a projector's own;
+   * readers read through the aliases whatever it is.
+   */
+  generation?: number;
 }
 
-/** The Typesense adapter, plus the versioned-collection step a rebuild uses to swap the alias. */
-export interface TypesenseSearchIndex extends SearchIndex {
-  /** Creates `<name>_v<version>` if missing and points the alias `<name>` at it; returns the collection name. */
-  ensureCollectionVersion(schema: CollectionSchema, version: number): Promise<string>;
-}
+/** The collection holding a generation of `name`, behind the alias `name` once it is live: `users_v1` for generation 0. */
+export const typesenseCollection = (name: string, generation: number): string => `${name}_v${generation + 1}`;
 
 // Ids per delete request: each becomes a literal in one filter_by.
 const DELETE_CHUNK = 100;
-
-/** A client error (4xx but timeouts and throttling) is our request's fault; anything else is the store's. */
-function typesenseFailure(error: unknown, action: string): ThalwegError {
-  const status = (error as { httpStatus?: number }).httpStatus;
-  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
-    return new ThalwegError('THALWEG_INTERNAL', `${action}: Typesense answered ${status}: ${(error as Error).message}`, { cause: error });
-  }
-  return storeUnavailable(error, action);
-}
-
-/** Runs a Typesense client call, its failure as a ThalwegError: ours (4xx) or the store's (retriable). */
-export async function typesenseCall<T>(action: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw typesenseFailure(error, action);
-  }
-}
 
 interface TypesenseSearchAnswer {
   found: number;
@@ -54,47 +33,22 @@ interface TypesenseSearchAnswer {
 }
 
 /**
- * A SearchIndex over Typesense, with the official client. Each collection is a versioned
- * collection (`users_v1`) behind an alias (`users`) that every read goes through and every write
- * follows (see writeTarget), so a rebuild fills `users_v2` and swaps the alias with no downtime
- * for readers.
+ * A SearchIndex over Typesense, with the official client. Each collection is a collection per
+ * generation (`users_v1`, `users_v2`, ...) behind an alias (`users`) that every read goes
+ * through, so a rebuild fills the next one and swaps the alias with no downtime for readers.
+ * Writes name the generation's own collection, never the alias: Typesense 0.24 rebuilds its
+ * database from its raft log on a restart, and documents written through an alias were lost
+ * there (most collections came back empty; those written to the collection's own name were kept).
  */
-export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, timeout = 5_000, retries = 2 }: TypesenseIndexOptions): TypesenseSearchIndex {
-  if (!apiKey) throw new ThalwegError('THALWEG_CONFIG_INVALID', 'a Typesense API key is required');
-  const client = new Client({
-    nodes: [{ url }],
-    apiKey,
-    connectionTimeoutSeconds: timeout / 1_000,
-    numRetries: retries,
-    retryIntervalSeconds: 0.2,
-    logLevel: 'silent',
-  });
+export function createTypesenseIndex({ schemas = [], numTypos = 2, generation = 0, ...connection }: TypesenseIndexOptions): SearchIndex {
+  if (!Number.isSafeInteger(generation) || generation < 0) throw new ThalwegError('THALWEG_INTERNAL', 'a generation is a whole number from 0');
+  const client = typesenseClient(connection);
   const known = new Map(schemas.map((schema) => [schema.name, schema]));
 
   function schemaOf(collection: string): CollectionSchema {
     const schema = known.get(collection);
     if (!schema) throw new ThalwegError('THALWEG_INTERNAL', `search collection ${collection} is not known to this index`);
     return schema;
-  }
-
-  /**
-   * The collection an alias points at, for writes: Typesense 0.24 rebuilds its database from its
-   * raft log on a restart, and documents written through an alias were lost there (most
-   * collections came back empty; those written to the collection's own name were kept). Writes
-   * therefore name the collection itself, looked up on every call so that they follow the alias
-   * when a rebuild swaps it; reads keep going through the alias. A name that is no alias is taken
-   * as a collection's own.
-   */
-  async function writeTarget(collection: string): Promise<string> {
-    const alias = await typesenseCall(`reading alias ${collection}`, async () => {
-      try {
-        return await client.aliases(collection).retrieve();
-      } catch (error) {
-        if (error instanceof Errors.ObjectNotFound) return undefined;
-        throw error;
-      }
-    });
-    return alias?.collection_name ?? collection;
   }
 
   /**
@@ -115,7 +69,7 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
     const valid = documents.filter((_, index) => outcomes[index] === undefined);
     if (valid.length > 0) {
       const jsonl = valid.map((document) => JSON.stringify(stored(document))).join('\n');
-      const target = await writeTarget(collection);
+      const target = typesenseCollection(collection, generation);
       // A JSONL body (not an array) makes the client hand back the raw answer, every line of which is read.
       const answer: unknown = await typesenseCall(`importing into ${target} (${action})`, () =>
         client.collections<SearchDocument>(target).documents().import(jsonl, { action }),
@@ -129,38 +83,16 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
     return outcomes as UpsertOutcome[];
   }
 
-  async function ensureCollectionVersion(schema: CollectionSchema, version: number): Promise<string> {
-    if (!Number.isSafeInteger(version) || version < 1) throw new ThalwegError('THALWEG_INTERNAL', 'a collection version is a whole number from 1');
-    known.set(schema.name, schema);
-    const name = `${schema.name}_v${version}`;
-    await typesenseCall(`creating Typesense collection ${name}`, async () => {
-      try {
-        // Plain copies: the client's field type is an open record, the schema's an interface.
-        const fields = [...schema.fields.map((field) => ({ ...field })), { name: TENANT_KEY_FIELD, type: 'string' as const }];
-        await client.collections().create({ ...schema, name, fields });
-      } catch (error) {
-        if (!(error instanceof Errors.ObjectAlreadyExists)) throw error;
-      }
-    });
-    await typesenseCall(`pointing alias ${schema.name} at ${name}`, () => client.aliases().upsert(schema.name, { collection_name: name }));
-    return name;
-  }
-
   return {
-    ensureCollectionVersion,
-
     async ensureCollection(schema) {
       known.set(schema.name, schema);
-      const aliased = await typesenseCall(`reading alias ${schema.name}`, async () => {
-        try {
-          return await client.aliases(schema.name).retrieve();
-        } catch (error) {
-          if (error instanceof Errors.ObjectNotFound) return undefined;
-          throw error;
-        }
-      });
-      // An existing alias may point at a rebuilt version: leave it where it is.
-      if (!aliased) await ensureCollectionVersion(schema, 1);
+      const own = typesenseCollection(schema.name, generation);
+      // Plain copies: the client's field type is an open record, the schema's an interface.
+      const fields = [...schema.fields.map((field) => ({ ...field })), { name: TENANT_KEY_FIELD, type: 'string' as const }];
+      await createCollectionUnlessPresent(client, { ...schema, name: own, fields });
+      // The first generation of all makes the alias; later ones are swapped in by a rebuild.
+      const aliased = await unlessMissing(`reading alias ${schema.name}`, () => client.aliases(schema.name).retrieve());
+      if (!aliased) await typesenseCall(`pointing alias ${schema.name} at ${own}`, () => client.aliases().upsert(schema.name, { collection_name: own }));
     },
 
     async upsertDocuments(collection, documents): Promise<UpsertOutcome[]> {
@@ -179,7 +111,7 @@ export function createTypesenseIndex({ url, apiKey, schemas = [], numTypos = 2, 
     async deleteDocuments(collection, ids) {
       schemaOf(collection);
       let deleted = 0;
-      const target = ids.length > 0 ? await writeTarget(collection) : collection;
+      const target = typesenseCollection(collection, generation);
       for (let start = 0; start < ids.length; start += DELETE_CHUNK) {
         const filter = `id:=[${ids.slice(start, start + DELETE_CHUNK).map(typesenseLiteral).join(',')}]`;
         const answer = await typesenseCall(`deleting from ${target}`, () =>

@@ -1,26 +1,27 @@
 import { createHash } from 'node:crypto';
-import { Client, Errors } from 'typesense';
-import { ThalwegError } from '../errors/index.ts';
-import { typesenseCall } from './typesense-index.ts';
+import { createCollectionUnlessPresent, typesenseCall, typesenseClient, unlessMissing, type TypesenseConnection } from './typesense-client.ts';
 
-export interface TypesenseOffsetsOptions {
-  /** `http://typesense:8108` */
-  url: string;
-  apiKey: string;
+export interface TypesenseOffsetsOptions extends TypesenseConnection {
   /** The collection holding one document per (group, topic, partition). */
   collection?: string;
-  timeout?: number; // ms per request
-  retries?: number;
 }
+
+/**
+ * Where a generation of a projection keeps its offsets: the first in `projection_offsets` (which
+ * other groups may share), each later one in a collection of its own, dropped with it.
+ */
+export const typesenseOffsetsCollection = (projection: string, generation: number): string => (generation === 0 ? 'projection_offsets' : `${projection}_offsets_g${generation}`);
 
 /** Next offsets of a projection whose read model is Typesense, kept in Typesense itself. */
 export interface TypesenseOffsets {
   /** Creates the collection when missing. */
   init(): Promise<void>;
-  /** Next offset per partition of a group's topic; a partition without a document is absent. */
+  /** Next offset per partition of a group's topic; a partition without a document is absent, and all are without the collection. */
   read(group: string, topic: string): Promise<Map<number, string>>;
   /** Stores a partition's next offset, unless the stored one is already at or past it. */
   write(group: string, topic: string, partition: number, nextOffset: string): Promise<void>;
+  /** Deletes a group's offsets on a topic (a dropped generation's). */
+  forget(group: string, topic: string): Promise<void>;
 }
 
 interface OffsetDocument {
@@ -53,40 +54,22 @@ const digest = (...parts: Array<string | number>) => createHash('sha256').update
  * loses or rolls back its offsets with its documents, so the projector resumes from what the
  * index holds, not from what Kafka remembers.
  */
-export function createTypesenseOffsets({ url, apiKey, collection = 'projection_offsets', timeout = 5_000, retries = 2 }: TypesenseOffsetsOptions): TypesenseOffsets {
-  if (!apiKey) throw new ThalwegError('THALWEG_CONFIG_INVALID', 'a Typesense API key is required');
-  const client = new Client({ nodes: [{ url }], apiKey, connectionTimeoutSeconds: timeout / 1_000, numRetries: retries, retryIntervalSeconds: 0.2, logLevel: 'silent' });
+export function createTypesenseOffsets({ collection = 'projection_offsets', ...connection }: TypesenseOffsetsOptions): TypesenseOffsets {
+  const client = typesenseClient(connection);
   const documents = () => client.collections<OffsetDocument>(collection).documents();
-
-  async function stored(id: string): Promise<OffsetDocument | undefined> {
-    return typesenseCall(`reading the offset ${collection}/${id}`, async () => {
-      try {
-        return await client.collections<OffsetDocument>(collection).documents(id).retrieve();
-      } catch (error) {
-        if (error instanceof Errors.ObjectNotFound) return undefined;
-        throw error;
-      }
-    });
-  }
+  const stored = (id: string) => unlessMissing(`reading the offset ${collection}/${id}`, () => client.collections<OffsetDocument>(collection).documents(id).retrieve());
 
   return {
-    async init() {
-      await typesenseCall(`creating Typesense collection ${collection}`, async () => {
-        try {
-          await client.collections().create({ name: collection, fields: FIELDS });
-        } catch (error) {
-          if (!(error instanceof Errors.ObjectAlreadyExists)) throw error;
-        }
-      });
-    },
+    init: () => createCollectionUnlessPresent(client, { name: collection, fields: FIELDS }),
 
     async read(group, topic) {
       const offsets = new Map<number, string>();
       for (let page = 1; ; page += 1) {
-        const answer = await typesenseCall(`reading the offsets of ${group} on ${topic}`, () =>
+        // No collection yet: nothing was stored here.
+        const answer = await unlessMissing(`reading the offsets of ${group} on ${topic}`, () =>
           documents().search({ q: '*', query_by: 'scope', filter_by: `scope:=\`${digest(group, topic)}\``, per_page: PAGE, page }, { cacheSearchResultsForSeconds: 0 }),
         );
-        const hits = answer.hits ?? [];
+        const hits = answer?.hits ?? [];
         for (const { document } of hits) {
           if (document.group === group && document.topic === topic) offsets.set(document.partition, document.nextOffset);
         }
@@ -106,6 +89,10 @@ export function createTypesenseOffsets({ url, apiKey, collection = 'projection_o
       if (current && BigInt(current.nextOffset) >= BigInt(nextOffset)) return;
       const document: OffsetDocument = { id, scope: digest(group, topic), group, topic, partition, nextOffset, updatedAt: Date.now() };
       await typesenseCall(`storing the offset of ${group} on ${topic}/${partition}`, () => documents().upsert(document));
+    },
+
+    async forget(group, topic) {
+      await unlessMissing(`deleting the offsets of ${group} on ${topic}`, () => documents().delete({ filter_by: `scope:=\`${digest(group, topic)}\`` }));
     },
   };
 }
