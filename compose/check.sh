@@ -20,7 +20,7 @@
 #                                     SASL/SCRAM principals and durability; Kafka UI's decoding;
 #                                     gateway routes; Prometheus targets, Grafana datasources,
 #                                     collector pipelines.
-# Run when the tool is found (on PATH, or in .thalweg/tools/bin):
+# Run when the tool is found (in .thalweg/tools/bin, the pinned builds, else on PATH):
 #   docker compose config -q          the Compose specification's own validation and interpolation
 #                                     (works without a daemon: it only reads files)
 #   promtool check config / rules     prometheus.yml, and every PromQL expression of the dashboards
@@ -61,11 +61,14 @@ skip() { # skip <name> <reason>
   skipped+=("$1: $2")
 }
 
-find_tool() { # prints the path of the first tool found, on PATH or in .thalweg/tools/bin
+find_tool() { # prints the path of the first tool found, in .thalweg/tools/bin or on PATH
   local candidate
+  # The pinned builds first: the native stack's Prometheus puts Debian's older promtool on PATH.
+  for candidate in "$@"; do
+    if [ -x "$tools/$candidate" ]; then echo "$tools/$candidate"; return 0; fi
+  done
   for candidate in "$@"; do
     if command -v "$candidate" > /dev/null 2>&1; then command -v "$candidate"; return 0; fi
-    if [ -x "$tools/$candidate" ]; then echo "$tools/$candidate"; return 0; fi
   done
   return 1
 }

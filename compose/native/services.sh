@@ -4,6 +4,7 @@
 #   services.sh up        npm install if needed, apply topics, register schemas, start, wait for /readyz
 #   services.sh down      SIGTERM (each finishes its in-flight work), then wait
 #   services.sh status    service, pid, port, state, log
+#   services.sh list      one `<service> <port>` line per service (what the native Prometheus scrapes)
 #
 # Ports: command-api 4001, query-api 4002, search-api 4003; projector-postgres 4011,
 # projector-search 4012, projector-mongo 4013 and ledger-processor 4014 (health and readiness only);
@@ -134,9 +135,16 @@ cmd_status() {
   done
 }
 
+# Every service serves GET /metrics on its port: stack.sh's Prometheus takes its targets from here.
+cmd_list() {
+  local service
+  for service in "${SERVICES[@]}"; do echo "$service $(service_port "$service")"; done
+}
+
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: services.sh up|down|status" >&2; exit 2 ;;
+  list) cmd_list ;;
+  *) echo "usage: services.sh up|down|status|list" >&2; exit 2 ;;
 esac

@@ -39,7 +39,7 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 # Start order; `down` goes in reverse.
-COMPONENTS=(postgres ferretdb redis typesense kafka registry opa keycloak)
+COMPONENTS=(postgres ferretdb redis typesense kafka registry opa keycloak prometheus jaeger)
 
 for c in "${COMPONENTS[@]}"; do
   # shellcheck source=/dev/null
@@ -208,8 +208,15 @@ cmd_down() {
 }
 
 cmd_status() {
-  local c i pid state
-  printf '%-10s %-8s %-12s %-6s %s\n' INSTANCE PID PORTS STATE LOG
+  local c i pid state ports width=12
+  # The ports column as wide as the longest list (jaeger's five ports).
+  for c in "${COMPONENTS[@]}"; do
+    for i in $(instances_of "$c"); do
+      ports="$("${c}_ports" "$i" | tr ' ' ',')"
+      [ "${#ports}" -le "$width" ] || width="${#ports}"
+    done
+  done
+  printf "%-10s %-8s %-${width}s %-6s %s\n" INSTANCE PID PORTS STATE LOG
   for c in "${COMPONENTS[@]}"; do
     for i in $(instances_of "$c"); do
       pid="$(read_pid "$i")"
@@ -219,7 +226,7 @@ cmd_status() {
       else
         state=down; pid=-
       fi
-      printf '%-10s %-8s %-12s %-6s %s\n' "$i" "${pid:--}" \
+      printf "%-10s %-8s %-${width}s %-6s %s\n" "$i" "${pid:--}" \
         "$("${c}_ports" "$i" | tr ' ' ',')" "$state" "$(log_file "$i")"
     done
   done
