@@ -97,7 +97,7 @@ async function throughputRound() {
   const seconds = (performance.now() - started) / 1000;
   processorBatchChannel.unsubscribe(listen);
   await processor.stop();
-  const transactions = reports.reduce((sum, report) => sum + report.transactions, 0);
+  const transactions = reports.reduce((sum, report) => sum + report.transactionsMs.length, 0);
   return { perSecond: COMMANDS / seconds, transactions, meanBatch: COMMANDS / transactions };
 }
 

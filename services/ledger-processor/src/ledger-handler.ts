@@ -75,12 +75,12 @@ function decideClientCommand(command: ClientCommand, input: ProjectedEvent, stat
   const decided = { commandId, commandType: command.type, tenantId, walletId, command: positionOf(input), decidedAt: requestedAt };
   if (verdict.kind === 'rejected') {
     state.set(commandKey, { outcome: 'rejected' } satisfies CommandRecord);
-    return { events: [outcome({ ...decided, outcome: 'rejected', rejection: verdict.rejection })] };
+    return { events: [outcome({ ...decided, outcome: 'rejected', rejection: verdict.rejection })], outcome: { accepted: false, reason: verdict.rejection.reason } };
   }
   const events = applyEvents(verdict.events);
   if (command.type !== 'thalweg.ledger.RequestTransfer') {
     state.set(commandKey, { outcome: 'accepted' } satisfies CommandRecord);
-    return { events, then: (positions) => [outcome({ ...decided, outcome: 'accepted', positions: eventPositions(positions, events.length) })] };
+    return { events, then: (positions) => [outcome({ ...decided, outcome: 'accepted', positions: eventPositions(positions, events.length) })], outcome: { accepted: true } };
   }
   // A transfer: the source is debited here; the destination is credited on its own partition.
   const { transferId, sourceWalletId, destinationWalletId, amountMinor, reference } = command.data;
@@ -130,11 +130,12 @@ function completeTransfer(step: CompleteTransfer, state: StateView, { applyEvent
   if (!step.credited) {
     const rejection: Rejection = { reason: step.reason ?? 'THALWEG_COMMAND_REJECTED', detail: step.detail ?? 'the destination could not be credited' };
     state.set(stateKeys.command(transfer.commandId), { outcome: 'rejected' } satisfies CommandRecord);
-    return { events, then: () => [outcome({ ...decided, outcome: 'rejected', rejection })] };
+    return { events, then: () => [outcome({ ...decided, outcome: 'rejected', rejection })], outcome: { accepted: false, reason: rejection.reason } };
   }
   state.set(stateKeys.command(transfer.commandId), { outcome: 'accepted' } satisfies CommandRecord);
   return {
     events,
     then: (positions) => [outcome({ ...decided, outcome: 'accepted', positions: [...transfer.debitPositions, ...step.creditPositions, ...eventPositions(positions, events.length)] })],
+    outcome: { accepted: true },
   };
 }

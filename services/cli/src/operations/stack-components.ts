@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import pg from 'pg';
 import { MongoClient } from 'mongodb';
-import { databaseSettings, kafkaSettings, mongoSettings, redisSettings, securitySettings } from '@thalweg/platform/config';
+import { databaseSettings, kafkaSettings, mongoSettings, observabilitySettings, redisSettings, securitySettings } from '@thalweg/platform/config';
 import { searchSettings } from '@thalweg/platform/search';
 import { errorText } from './error-text.ts';
 import { redactedUrl } from './redacted-url.ts';
@@ -90,6 +90,8 @@ export function componentProbes(read: SettingReader): ComponentProbe[] {
   const registry = read(kafkaSettings.registryUrl).replace(/\/+$/, '');
   const opa = read(securitySettings.opaUrl).replace(/\/+$/, '');
   const typesense = read(searchSettings.typesenseUrl).replace(/\/+$/, '');
+  const prometheus = read(observabilitySettings.prometheusUrl).replace(/\/+$/, '');
+  const traces = read(observabilitySettings.tracesUrl).replace(/\/+$/, '');
   return [
     { component: 'postgres', url: read(databaseSettings.databaseUrl), probe: (ms) => postgresAnswers(read(databaseSettings.databaseUrl), ms) },
     { component: 'mongodb', nativeName: 'ferretdb', url: read(mongoSettings.mongodbUrl), probe: (ms) => mongoAnswers(read(mongoSettings.mongodbUrl), ms) },
@@ -98,6 +100,8 @@ export function componentProbes(read: SettingReader): ComponentProbe[] {
     { component: 'registry', url: registry, probe: (ms) => httpOk(`${registry}/subjects`, ms) },
     { component: 'opa', url: opa, probe: (ms) => httpOk(`${opa}/health`, ms) },
     { component: 'keycloak', url: keycloak, probe: (ms) => httpOk(`${keycloak}/realms/${realm}/.well-known/openid-configuration`, ms) },
+    { component: 'prometheus', url: prometheus, probe: (ms) => httpOk(`${prometheus}/-/ready`, ms) },
+    { component: 'traces', nativeName: 'jaeger', url: traces, probe: (ms) => httpOk(`${traces}/api/services`, ms) },
   ];
 }
 

@@ -1,4 +1,6 @@
 import { ThalwegError } from '../errors/index.ts';
+import { secondsSince } from '../telemetry/index.ts';
+import { policyCacheLookups, policyDecisionDuration } from './policy-metrics.ts';
 
 /** What a service tells the policy about one request (docs/policies.md, "Input"). */
 export interface PolicyInput {
@@ -67,6 +69,8 @@ export function createPolicyClient({ url, timeoutMs = 500, cacheMs = 2_000, maxC
   const cache = new Map<string, { expires: number; answer: Promise<unknown> }>();
 
   async function ask(path: string, input: PolicyInput): Promise<unknown> {
+    const started = performance.now();
+    const timed = (result: 'answered' | 'unavailable') => policyDecisionDuration.observe({ policy: path, result }, secondsSince(started));
     let response: Response;
     try {
       response = await fetch(`${base}/v1/data/${path}`, {
@@ -77,10 +81,15 @@ export function createPolicyClient({ url, timeoutMs = 500, cacheMs = 2_000, maxC
       });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
+      timed('unavailable');
       throw policyUnavailable(timedOut ? `the policy engine did not answer within ${timeoutMs} ms` : 'the policy engine cannot be reached', error);
     }
-    if (!response.ok) throw policyUnavailable(`the policy engine answered ${response.status}`);
+    if (!response.ok) {
+      timed('unavailable');
+      throw policyUnavailable(`the policy engine answered ${response.status}`);
+    }
     const body = (await response.json().catch(() => ({}))) as { result?: unknown };
+    timed('answered');
     return body.result;
   }
 
@@ -88,7 +97,11 @@ export function createPolicyClient({ url, timeoutMs = 500, cacheMs = 2_000, maxC
     if (cacheMs <= 0) return ask(path, input);
     const key = `${path}\n${JSON.stringify(input)}`;
     const hit = cache.get(key);
-    if (hit && hit.expires > now()) return hit.answer;
+    if (hit && hit.expires > now()) {
+      policyCacheLookups.inc({ policy: path, result: 'hit' });
+      return hit.answer;
+    }
+    policyCacheLookups.inc({ policy: path, result: 'miss' });
     const answer = ask(path, input);
     answer.catch(() => {
       if (cache.get(key)?.answer === answer) cache.delete(key);

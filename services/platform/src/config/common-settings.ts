@@ -60,3 +60,12 @@ export const rateLimitSettings = {
   rateLimitReads: integer('THALWEG_RATE_LIMIT_READS', { default: 600, min: 1, description: 'Reads per caller and window' }),
   rateLimitWrites: integer('THALWEG_RATE_LIMIT_WRITES', { default: 120, min: 1, description: 'Writes per caller and window' }),
 };
+
+/**
+ * Where the metrics and the traces can be read (the CLI and the tests ask them; the services push
+ * traces with the standard OTEL_* variables and are scraped for their metrics).
+ */
+export const observabilitySettings = {
+  prometheusUrl: string('THALWEG_PROMETHEUS_URL', { default: 'http://127.0.0.1:9090', description: 'Prometheus base URL (its HTTP API)' }),
+  tracesUrl: string('THALWEG_TRACES_URL', { default: 'http://127.0.0.1:16686', description: "The trace backend's query API (Jaeger)" }),
+};

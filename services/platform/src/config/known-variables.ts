@@ -46,4 +46,6 @@ export const knownVariables: ReadonlySet<string> = new Set([
   'THALWEG_PROJECTOR_SEARCH_URL',
   'THALWEG_PROJECTOR_MONGO_URL',
   'THALWEG_LEDGER_PROCESSOR_URL',
+  'THALWEG_PROMETHEUS_URL',
+  'THALWEG_TRACES_URL',
 ]);

@@ -5,6 +5,8 @@ import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { createEventEncoder, positionsOf, topicMessages, type DomainEvent, type PublishResult, type SchemaSource, type TopicSource } from './event-encoder.ts';
 import { cachedPartitions } from './partition-metadata.ts';
+import { recordSendFailure, recordSent } from './producer-metrics.ts';
+import { secondsSince } from '../telemetry/index.ts';
 
 const { Partitioners } = kafkajs;
 
@@ -38,6 +40,14 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
   const admin: Admin = kafka.admin();
   const encoder = createEventEncoder({ registry, schemas, topics, source, partitionsOf: cachedPartitions(admin, metadataMaxAge) });
   let connected: Promise<void> | undefined;
+  /** The topic an event goes to, for the metrics; an unknown type (refused by validate) has none. */
+  const topicOf = (event: DomainEvent): string => {
+    try {
+      return topics.topicForEventType(event.type).name;
+    } catch {
+      return 'unknown';
+    }
+  };
 
   async function ensureConnected() {
     connected ??= Promise.all([producer.connect(), admin.connect()]).then(() => undefined);
@@ -51,17 +61,21 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
 
   async function publishBatch(events: DomainEvent[]): Promise<PublishResult[]> {
     if (events.length === 0) return [];
-    // Checked before connecting: a payload at fault is a field error whether Kafka is up or not.
-    for (const event of events) encoder.validate(event);
+    const started = performance.now();
+    const eventTopics = events.map((event) => topicOf(event));
     try {
+      // Checked before connecting: a payload at fault is a field error whether Kafka is up or not.
+      for (const event of events) encoder.validate(event);
       await ensureConnected();
       const encoded = await encoder.encode(events, { validated: true });
       const metadata = await producer.sendBatch({ acks: -1, topicMessages: topicMessages(encoded) });
+      recordSent(eventTopics, secondsSince(started));
       return positionsOf(encoded, metadata);
     } catch (error) {
-      if (isThalwegError(error)) throw error;
-      logger?.warn('publish failed', { error });
-      throw new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `publish failed: ${(error as Error).message}`, { cause: error });
+      const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `publish failed: ${(error as Error).message}`, { cause: error });
+      recordSendFailure(eventTopics, failure.code);
+      if (!isThalwegError(error)) logger?.warn('publish failed', { error });
+      throw failure;
     }
   }
 

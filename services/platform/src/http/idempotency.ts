@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ThalwegError, storeCall } from '../errors/index.ts';
+import { idempotencyReplays } from './api-metrics.ts';
 
 export interface IdempotentResponse {
   status: number;
@@ -76,6 +77,7 @@ export function createIdempotency({ redis, ttlSeconds = 86_400, pendingTtlSecond
       if (existing.state === 'pending' || !existing.response) {
         throw new ThalwegError('THALWEG_IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still in progress', { details: { headers: { 'Retry-After': '1' } } });
       }
+      idempotencyReplays.inc();
       return { ...existing.response, replayed: true };
     }
     let response: IdempotentResponse;

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { ThalwegError } from '../errors/index.ts';
 import type { Logger } from '../telemetry/index.ts';
+import { rateLimitRefusals } from './api-metrics.ts';
 
 /** Requests allowed per window; writes get their own, stricter quota. */
 export interface RateLimits {
@@ -65,6 +66,7 @@ export function createRateLimit({ redis, service, limits, logger }: RateLimitOpt
         response.setHeader('RateLimit-Policy', `"${kind}";q=${quota};w=${limits.windowSeconds}`);
         response.setHeader('RateLimit', `"${kind}";r=${remaining};t=${resetSeconds}`);
         if (used <= quota) return next();
+        rateLimitRefusals.inc({ kind });
         next(
           new ThalwegError('THALWEG_RATE_LIMITED', `more than ${quota} ${kind} in ${limits.windowSeconds} s; retry in ${resetSeconds} s`, {
             details: { headers: { 'Retry-After': String(resetSeconds) } },

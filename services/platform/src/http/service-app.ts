@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import type { Logger } from '../telemetry/index.ts';
+import { httpMetrics, metricsRegistry, type Logger } from '../telemetry/index.ts';
 import { notFoundHandler, problemDetailsMiddleware } from './problem-details.ts';
 
 export interface ReadinessCheck {
@@ -17,18 +17,19 @@ export interface ServiceAppOptions {
   guards?: RequestHandler[];
   routes: (router: Router) => void;
   readiness?: ReadinessCheck[];
-  metrics?: () => string;
   bodyLimit?: string;
 }
 
 /**
  * An express app with what every Thalweg API shares: request ids, JSON bodies, /healthz,
- * /readyz, /openapi.json, the guard slot in front of /v1, and problem+json for every error.
+ * /readyz, /metrics (Prometheus text), /openapi.json, the guard slot in front of /v1, and
+ * problem+json for every error.
  */
-export function createServiceApp({ name, logger, openapi, guards = [], routes, readiness = [], metrics, bodyLimit = '64kb' }: ServiceAppOptions): Express {
+export function createServiceApp({ name, logger, openapi, guards = [], routes, readiness = [], bodyLimit = '64kb' }: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(httpMetrics());
   app.use((request, response, next) => {
     const incoming = request.header('x-request-id');
     const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
@@ -55,11 +56,9 @@ export function createServiceApp({ name, logger, openapi, guards = [], routes, r
   app.get('/openapi.json', (_request, response) => {
     response.json(openapi);
   });
-  if (metrics) {
-    app.get('/metrics', (_request, response) => {
-      response.type('text/plain; version=0.0.4').send(metrics());
-    });
-  }
+  app.get('/metrics', async (_request, response) => {
+    response.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
   const router = express.Router();
   // Guards first: an unidentified caller is refused (and counted) before its body is read, so a
   // malformed body from it is a 401, not a 400.

@@ -9,12 +9,14 @@ import { deadLetterMessage, rejection, type ProjectionRecord, type RejectedRecor
 import type { Logger } from '../telemetry/index.ts';
 import { changelogMessage, INPUT_OFFSET_KEY, readChangelogRecord } from './changelog-records.ts';
 import { createPartitionState, type StateTransaction } from './partition-state.ts';
+import { recordProcessorRestore } from './processor-metrics.ts';
 import type { Decision, ProcessorHandler } from './processor-types.ts';
 import type { StateRestorer } from './state-restorer.ts';
 
 const { Partitioners } = kafkajs;
 
-/** Published when a partition's state has been read back from its changelog, for telemetry to subscribe to. */
+
+/** Published once per restore of a partition's state, beside the metrics. */
 export const processorRestoreChannel = diagnostics.channel('thalweg:processor:restore');
 
 export interface ProcessorRestoreReport {
@@ -30,11 +32,30 @@ export interface ProcessorRestoreReport {
   kind: 'full' | 'tail';
 }
 
+/** Counts the decisions' outcomes, keyed as the metrics label them. */
+function outcomesOf(decisions: Decision[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { outcome } of decisions) {
+    if (!outcome) continue;
+    const key = outcome.accepted ? 'accepted' : `rejected:${outcome.reason}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
 /** Where a partition is: fencing older owners, reading its changelog, deciding, or stopped. */
 export type TaskPhase = 'starting' | 'restoring' | 'active' | 'fenced' | 'failed' | 'closed';
 
 export type TaskBatchResult =
-  | { kind: 'decided'; decided: number; deadLettered: number }
+  | {
+      kind: 'decided';
+      decided: number;
+      deadLettered: number;
+      /** From the transaction's start to its commit. */
+      transactionMs: number;
+      /** Outcomes of the decisions that say theirs: `accepted`, or `rejected:<reason>`, and how many. */
+      outcomes: Record<string, number>;
+    }
   /** Every record had been decided before (a redelivery). */
   | { kind: 'already-decided' }
   /** The consumer is past the state's next input offset: seek back there. */
@@ -142,6 +163,7 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
     restore = { read, total: restore.total, durationMs };
     log.info('state restored', { changelog: changelogTopic, kind, records: read, keys: state.size, durationMs: Math.round(durationMs) });
     const report: ProcessorRestoreReport = { group, topic, partition, records: read, keys: state.size, durationMs, kind };
+    recordProcessorRestore(report);
     if (processorRestoreChannel.hasSubscribers) processorRestoreChannel.publish(report);
   }
 
@@ -254,6 +276,7 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
 
     const changes = state.begin();
     let transaction: Transaction | undefined;
+    const started = performance.now();
     try {
       transaction = await producer!.transaction();
       const { decided, rejected } = await decideAll(fresh, changes);
@@ -275,7 +298,7 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
       }
       changes.commit();
       if (changelogWrite) changelogEnd = String(BigInt(changelogWrite.baseOffset!) + BigInt(changelog.length));
-      return { kind: 'decided', decided: decided.length, deadLettered: rejected.length };
+      return { kind: 'decided', decided: decided.length, deadLettered: rejected.length, transactionMs: performance.now() - started, outcomes: outcomesOf(decided.map(({ decision }) => decision)) };
     } catch (error) {
       changes.abort();
       if (!unsettled && transaction) {

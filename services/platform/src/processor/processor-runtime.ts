@@ -7,11 +7,12 @@ import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { silentLogger } from '../telemetry/index.ts';
 import { createPartitionTask, type PartitionTask, type TaskPhase } from './partition-task.ts';
+import { recordProcessorBatch } from './processor-metrics.ts';
 import type { ProcessorHandler } from './processor-types.ts';
 import { createStateRestorer } from './state-restorer.ts';
 import { fetchedOffset, serialTopicOffsets } from '../kafka/index.ts';
 
-/** Published once per decided or failed partition batch, for telemetry to subscribe to (nothing turns it into metrics yet). */
+/** Published once per decided or failed partition batch (benchmarks count with it), beside the metrics. */
 export const processorBatchChannel = diagnostics.channel('thalweg:processor:batch');
 
 export interface ProcessorBatchReport {
@@ -20,8 +21,10 @@ export interface ProcessorBatchReport {
   partition: number;
   decided: number;
   deadLettered: number;
-  /** Kafka transactions the batch was decided in (see maxRecordsPerTransaction). */
-  transactions: number;
+  /** How long each Kafka transaction the batch was decided in took (see maxRecordsPerTransaction). */
+  transactionsMs: number[];
+  /** Outcomes of the decisions that say theirs: `accepted`, or `rejected:<reason>`, and how many. */
+  outcomes: Record<string, number>;
   durationMs: number;
   lag: number;
   failed?: { code: string; retriable: boolean; attempt: number };
@@ -178,6 +181,7 @@ export function createProcessor({
   });
 
   function report(entry: ProcessorBatchReport) {
+    recordProcessorBatch(entry);
     if (processorBatchChannel.hasSubscribers) processorBatchChannel.publish(entry);
   }
 
@@ -204,7 +208,8 @@ export function createProcessor({
       let fetched = fetchedOffset(batch);
       let decided = 0;
       let deadLettered = 0;
-      let transactions = 0;
+      const transactionsMs: number[] = [];
+      const outcomes: Record<string, number> = {};
       for (let at = 0; at < records.length; at += maxRecordsPerTransaction) {
         const chunk = records.slice(at, at + maxRecordsPerTransaction);
         const last = at + maxRecordsPerTransaction >= records.length;
@@ -219,17 +224,18 @@ export function createProcessor({
         if (result.kind === 'decided') {
           decided += result.decided;
           deadLettered += result.deadLettered;
-          transactions += 1;
+          transactionsMs.push(result.transactionMs);
+          for (const [key, count] of Object.entries(result.outcomes)) outcomes[key] = (outcomes[key] ?? 0) + count;
         }
         fetched = nextOffset;
         payload.resolveOffset(String(BigInt(nextOffset) - 1n));
         await heartbeat().catch(() => {});
       }
       if (failures.delete(key)) log.info('partition recovered', { topic, partition, attempts: attempt });
-      report({ group, topic, partition, decided, deadLettered, transactions, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
+      report({ group, topic, partition, decided, deadLettered, transactionsMs, outcomes, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
     } catch (error) {
       const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_INTERNAL', (error as Error).message, { cause: error, retriable: true });
-      report({ group, topic, partition, decided: 0, deadLettered: 0, transactions: 0, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } });
+      report({ group, topic, partition, decided: 0, deadLettered: 0, transactionsMs: [], outcomes: {}, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } });
       if (task.phase !== 'active') {
         payload.pause();
         return;

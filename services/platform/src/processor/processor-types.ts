@@ -12,6 +12,8 @@ export interface Decision {
    * where the decision's events landed.
    */
   then?(positions: PublishResult[], state: StateView): DomainEvent[];
+  /** What the decision was, for the metrics: a command accepted, or rejected and why. */
+  outcome?: { accepted: true } | { accepted: false; reason: string };
 }
 
 /**

@@ -11,20 +11,28 @@ import { createRetryPauses } from './retry-pauses.ts';
 import { sendDeadLetters } from './dead-letter.ts';
 import { decodeBatch, type ReaderSchemas } from './decode-record.ts';
 import type { ProjectionStore } from './projection-types.ts';
+import { recordProjectionBatch } from './projection-metrics.ts';
 import { createResumePositions } from './resume-positions.ts';
 
-/** Published once per applied or failed partition batch, for telemetry to subscribe to. */
+/** Published once per applied or failed partition batch (benchmarks count with it), beside the metrics. */
 export const projectionBatchChannel = diagnostics.channel('thalweg:projection:batch');
 
 export interface ProjectionBatchReport {
   group: string;
   topic: string;
   partition: number;
+  /** Records the batch held. */
+  records: number;
   applied: number;
   deadLettered: number;
+  /** The dead letters' error codes and how many of each. */
+  deadLetteredByCode: Record<string, number>;
   durationMs: number;
+  /** Records behind the partition's end once this batch is applied. */
   lag: number;
   failed?: { code: string; retriable: boolean; attempt: number };
+  /** How long the partition is paused before the batch is tried again (a retriable failure). */
+  pausedMs?: number;
 }
 
 export interface ProjectorOptions {
@@ -141,6 +149,7 @@ export function createProjector({
   }
 
   function report(entry: ProjectionBatchReport) {
+    recordProjectionBatch(entry);
     if (projectionBatchChannel.hasSubscribers) projectionBatchChannel.publish(entry);
   }
 
@@ -165,6 +174,7 @@ export function createProjector({
       const lastOffset = batch.lastOffset();
       const nextOffset = String(BigInt(lastOffset) + 1n);
       let deadLettered = 0;
+      const deadLetteredByCode: Record<string, number> = {};
       const result = await store.apply({
         group,
         topic,
@@ -174,7 +184,10 @@ export function createProjector({
         nextOffset,
         deadLetter: async (rejected) => {
           deadLettered += rejected.length;
-          for (const { offset, error } of rejected) log.warn('event dead-lettered', { topic, partition, offset, error });
+          for (const { offset, error } of rejected) {
+            log.warn('event dead-lettered', { topic, partition, offset, error });
+            deadLetteredByCode[error.code] = (deadLetteredByCode[error.code] ?? 0) + 1;
+          }
           await sendDeadLetters(producer, deadLetterTopic(topic), { group, topic, partition, attempts: attempt }, rejected);
         },
       });
@@ -185,16 +198,17 @@ export function createProjector({
         log.warn('offset commit to Kafka failed', { topic, partition, error }),
       );
       if (failures.delete(key)) log.info('partition recovered', { topic, partition, attempts: attempt });
-      report({ group, topic, partition, applied: result.applied, deadLettered, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
+      report({ group, topic, partition, records: batch.messages.length, applied: result.applied, deadLettered, deadLetteredByCode, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
     } catch (error) {
       const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_INTERNAL', (error as Error).message, { cause: error, retriable: true });
-      report({ group, topic, partition, applied: 0, deadLettered: 0, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } });
+      const failed = { group, topic, partition, records: batch.messages.length, applied: 0, deadLettered: 0, deadLetteredByCode: {}, durationMs: performance.now() - started, lag: Number(batch.offsetLag()), failed: { code: failure.code, retriable: failure.retriable, attempt } };
       positions.forget(topic, partition);
       if (!failure.retriable) {
         // Nothing is skipped: the partition stays paused until an operator mends it and the
         // projector restarts (or the group gives the partition to an instance that can go on).
         failures.delete(key);
         stopped.set(key, failure);
+        report(failed);
         pause();
         log.error('partition stopped', { topic, partition, error: failure });
         return;
@@ -203,6 +217,7 @@ export function createProjector({
       // Seek back to where the batch was fetched so the retry sees exactly the same events, in order.
       consumer.seek({ topic, partition, offset: fetched });
       const delay = pauses.pause({ pause }, attempt);
+      report({ ...failed, pausedMs: delay });
       log.warn('batch failed; partition paused for retry', { topic, partition, attempt, delayMs: delay, error: failure });
     } finally {
       clearInterval(keepAlive);
