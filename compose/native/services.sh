@@ -85,6 +85,9 @@ cmd_up() {
     # The operator's Kafka credentials in stack.env stay here: each service connects as itself.
     local identity=()
     mapfile -t identity < <(service_kafka_env "$service")
+    # Traces go where stack.env says the trace backend listens (OTLP/HTTP); with none, nowhere.
+    local tracing=(OTEL_SERVICE_NAME="$service")
+    if [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]; then tracing+=(OTEL_EXPORTER_OTLP_ENDPOINT="$OTEL_EXPORTER_OTLP_ENDPOINT"); else tracing+=(OTEL_TRACES_EXPORTER=none); fi
     spawn "$service" env -i PATH="$PATH" HOME="${HOME:-/root}" \
       THALWEG_PORT="$(service_port "$service")" "${identity[@]}" \
       THALWEG_KAFKA_BROKERS="$THALWEG_KAFKA_BROKERS" THALWEG_REGISTRY_URL="$THALWEG_REGISTRY_URL" \
@@ -93,7 +96,8 @@ cmd_up() {
       THALWEG_KEYCLOAK_URL="$THALWEG_KEYCLOAK_URL" THALWEG_OPA_URL="$THALWEG_OPA_URL" \
       THALWEG_SEARCH_BACKEND="$search_backend" THALWEG_SEARCH_DATABASE_URL="$THALWEG_DATABASE_URL" \
       THALWEG_TYPESENSE_URL="${THALWEG_TYPESENSE_URL:-}" THALWEG_TYPESENSE_API_KEY="${THALWEG_TYPESENSE_API_KEY:-}" \
-      node --import tsx "$REPO_ROOT/services/$service/src/main.ts"
+      "${tracing[@]}" \
+      node --import tsx --import "$REPO_ROOT/services/platform/src/telemetry/register.ts" "$REPO_ROOT/services/$service/src/main.ts"
   done
   for service in "${SERVICES[@]}"; do
     url="http://127.0.0.1:$(service_port "$service")/readyz"

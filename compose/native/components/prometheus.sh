@@ -17,6 +17,7 @@ prometheus_port()  { port 9090; }
 prometheus_ports() { prometheus_port; }
 prometheus_url()   { echo "http://127.0.0.1:$(prometheus_port)"; }
 prometheus_data()  { echo "$DATA_DIR/prometheus"; }
+prometheus_targets_dir() { echo "$(prometheus_data)/targets"; }
 prometheus_match() { echo "--web.listen-address=127.0.0.1:$(prometheus_port)"; }
 prometheus_ready_timeout() { echo 60; }
 
@@ -76,13 +77,23 @@ EOF
     [ -n "$service" ] || continue
     printf '      - targets: ["127.0.0.1:%s"]\n        labels: {service: %s}\n' "$svc_port" "$service"
   done < <(_prometheus_targets)
+  cat <<EOF
+
+  # Service processes started on ports of their own (the tests' startServiceProcess, a second
+  # instance by hand) register here: one JSON file each, [{"targets": [...], "labels": {...}}].
+  - job_name: thalweg-processes
+    metrics_path: /metrics
+    file_sd_configs:
+      - files: ["$(prometheus_targets_dir)/*.json"]
+        refresh_interval: 5s
+EOF
 }
 
 prometheus_start() {
   local dir conf targets
   dir="$(prometheus_data)"
   conf="$dir/prometheus.yml"
-  mkdir -p "$dir/tsdb"
+  mkdir -p "$dir/tsdb" "$(prometheus_targets_dir)"
   targets="$(_prometheus_targets)" || die "compose/native/services.sh list failed: no scrape targets for Prometheus"
   [ -n "$targets" ] || die "compose/native/services.sh lists no service: no scrape targets for Prometheus"
   _prometheus_config >"$conf.tmp"
@@ -110,6 +121,7 @@ prometheus_endpoints() {
 
 prometheus_env() {
   echo "THALWEG_PROMETHEUS_URL=$(prometheus_url)"
+  echo "PROMETHEUS_TARGETS_DIR=$(prometheus_targets_dir)"
 }
 
 prometheus_tools() { echo promtool; }

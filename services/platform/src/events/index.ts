@@ -11,3 +11,4 @@ export { derivedUuid } from './derived-id.ts';
 export { isTraceparent, newTraceparent } from './trace-context.ts';
 export { decodeConsistencyToken, encodeCommandToken, encodeConsistencyToken, encodeReadToken } from './consistency-token.ts';
 export type { ConsistencyPosition, ConsistencyTarget } from './consistency-token.ts';
+export { recordTraceHeaders, tracedRecords } from './record-trace.ts';

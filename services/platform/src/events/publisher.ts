@@ -6,7 +6,7 @@ import type { Logger } from '../telemetry/index.ts';
 import { createEventEncoder, positionsOf, topicMessages, type DomainEvent, type PublishResult, type SchemaSource, type TopicSource } from './event-encoder.ts';
 import { cachedPartitions } from './partition-metadata.ts';
 import { recordSendFailure, recordSent } from './producer-metrics.ts';
-import { secondsSince } from '../telemetry/index.ts';
+import { inSendSpan, secondsSince, traceHeadersOf } from '../telemetry/index.ts';
 
 const { Partitioners } = kafkajs;
 
@@ -63,20 +63,24 @@ export function createPublisher({ kafka, registry, schemas, topics, source, logg
     if (events.length === 0) return [];
     const started = performance.now();
     const eventTopics = events.map((event) => topicOf(event));
-    try {
-      // Checked before connecting: a payload at fault is a field error whether Kafka is up or not.
-      for (const event of events) encoder.validate(event);
-      await ensureConnected();
-      const encoded = await encoder.encode(events, { validated: true });
-      const metadata = await producer.sendBatch({ acks: -1, topicMessages: topicMessages(encoded) });
-      recordSent(eventTopics, secondsSince(started));
-      return positionsOf(encoded, metadata);
-    } catch (error) {
-      const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `publish failed: ${(error as Error).message}`, { cause: error });
-      recordSendFailure(eventTopics, failure.code);
-      if (!isThalwegError(error)) logger?.warn('publish failed', { error });
-      throw failure;
-    }
+    return inSendSpan(eventTopics, events.length, async (active) => {
+      try {
+        // Checked before connecting: a payload at fault is a field error whether Kafka is up or not.
+        for (const event of events) encoder.validate(event);
+        await ensureConnected();
+        // Each event is created by this send: its trace headers name the send span, when one records.
+        const traced = traceHeadersOf(active);
+        const encoded = await encoder.encode(traced.traceparent ? events.map((event) => ({ ...event, ...traced })) : events, { validated: true });
+        const metadata = await producer.sendBatch({ acks: -1, topicMessages: topicMessages(encoded) });
+        recordSent(eventTopics, secondsSince(started));
+        return positionsOf(encoded, metadata);
+      } catch (error) {
+        const failure = isThalwegError(error) ? error : new ThalwegError('THALWEG_KAFKA_UNAVAILABLE', `publish failed: ${(error as Error).message}`, { cause: error });
+        recordSendFailure(eventTopics, failure.code);
+        if (!isThalwegError(error)) logger?.warn('publish failed', { error });
+        throw failure;
+      }
+    });
   }
 
   return {

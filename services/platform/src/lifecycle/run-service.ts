@@ -1,4 +1,4 @@
-import type { Logger } from '../telemetry/index.ts';
+import { shutdownTracing, type Logger } from '../telemetry/index.ts';
 
 export interface RunningService {
   stop(): Promise<void>;
@@ -16,6 +16,7 @@ export async function runService(name: string, logger: Logger, start: () => Prom
   } catch (error) {
     logger.error(`${name} failed to start`, { error });
     process.exitCode = 1;
+    await shutdownTracing();
     return;
   }
   logger.info(`${name} started`);
@@ -35,6 +36,8 @@ export async function runService(name: string, logger: Logger, start: () => Prom
     try {
       await service.stop();
       logger.info(`${name} stopped`);
+      // The last spans (the stop's own included) are exported before the process ends.
+      await shutdownTracing();
       process.exit(0);
     } catch (error) {
       logger.error(`${name}: error while stopping`, { error });

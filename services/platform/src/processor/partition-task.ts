@@ -3,10 +3,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import kafkajs from 'kafkajs';
 import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
 import { ThalwegError, isThalwegError } from '../errors/index.ts';
-import { positionsOf, topicMessages, type DomainEvent, type EncodedEvent, type EventEncoder } from '../events/index.ts';
+import { positionsOf, recordTraceHeaders, topicMessages, type DomainEvent, type EncodedEvent, type EventEncoder } from '../events/index.ts';
 import { kafkaErrorType, type PartitionOffsets } from '../kafka/index.ts';
 import { deadLetterMessage, rejection, type ProjectionRecord, type RejectedRecord } from '../projection/index.ts';
-import type { Logger } from '../telemetry/index.ts';
+import { inProcessSpan, traceHeadersOf, type Logger } from '../telemetry/index.ts';
 import { changelogMessage, INPUT_OFFSET_KEY, readChangelogRecord } from './changelog-records.ts';
 import { createPartitionState, type StateTransaction } from './partition-state.ts';
 import { recordProcessorRestore } from './processor-metrics.ts';
@@ -222,8 +222,17 @@ export function createPartitionTask({ kafka, topicOffsets, retryDelay, encoder, 
       }
       const savepoint = changes.savepoint();
       try {
-        const decision = handler(record.event, changes.view);
-        decided.push({ decision, encoded: await encoder.encode(decision.events) });
+        // Each record is decided in a process span of its command's trace; what it decides is
+        // created there, so the events it writes carry that span's context on.
+        const traced = { topic, partition, group, records: [{ offset: record.offset, headers: recordTraceHeaders(record.message.headers) }] };
+        decided.push(
+          await inProcessSpan(traced, async (active) => {
+            const decision = handler(record.event, changes.view);
+            const headers = traceHeadersOf(active);
+            if (headers.traceparent) decision.events = decision.events.map((event) => ({ ...event, ...headers }));
+            return { decision, encoded: await encoder.encode(decision.events) };
+          }),
+        );
       } catch (error) {
         if (isThalwegError(error) && error.retriable) throw error;
         changes.rollbackTo(savepoint);

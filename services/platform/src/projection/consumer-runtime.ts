@@ -11,6 +11,8 @@ import { createRetryPauses } from './retry-pauses.ts';
 import { sendDeadLetters } from './dead-letter.ts';
 import { decodeBatch, type ReaderSchemas } from './decode-record.ts';
 import type { ProjectionStore } from './projection-types.ts';
+import { tracedRecords } from '../events/index.ts';
+import { inProcessSpan } from '../telemetry/index.ts';
 import { recordProjectionBatch } from './projection-metrics.ts';
 import { createResumePositions } from './resume-positions.ts';
 
@@ -170,16 +172,16 @@ export function createProjector({
         consumer.seek({ topic, partition, offset: resume.offset });
         return;
       }
-      const records = await decodeBatch(registry, readers, batch);
       const lastOffset = batch.lastOffset();
       const nextOffset = String(BigInt(lastOffset) + 1n);
       let deadLettered = 0;
       const deadLetteredByCode: Record<string, number> = {};
-      const result = await store.apply({
+      // The store's calls are children of the batch's process span (docs/observability.md).
+      const result = await inProcessSpan({ topic, partition, group, records: tracedRecords(batch.messages) }, async () => store.apply({
         group,
         topic,
         partition,
-        records,
+        records: await decodeBatch(registry, readers, batch),
         fromOffset: fetched,
         nextOffset,
         deadLetter: async (rejected) => {
@@ -190,7 +192,7 @@ export function createProjector({
           }
           await sendDeadLetters(producer, deadLetterTopic(topic), { group, topic, partition, attempts: attempt }, rejected);
         },
-      });
+      }));
       positions.applied(topic, partition, nextOffset);
       resolveOffset(lastOffset);
       await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] }).catch((error: unknown) =>

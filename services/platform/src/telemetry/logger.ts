@@ -1,4 +1,6 @@
-/** One JSON line per entry, with trace ids when the caller has them. Passed in, never global. */
+import { activeTraceIds } from './messaging-spans.ts';
+
+/** One JSON line per entry, with the active span's trace_id and span_id when there is one. Passed in, never global. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
@@ -28,7 +30,7 @@ export function createLogger({
 }: { level?: LogLevel; bindings?: Record<string, unknown>; write?: (line: string) => void } = {}): Logger {
   const emit = (entryLevel: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (order[entryLevel] < order[level]) return;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: entryLevel, msg: message, ...bindings };
+    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: entryLevel, msg: message, ...bindings, ...activeTraceIds() };
     for (const [key, value] of Object.entries(fields)) entry[key] = serialise(value);
     try {
       write(JSON.stringify(entry));

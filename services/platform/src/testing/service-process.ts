@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,24 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Makes the process a scrape target of the stack's Prometheus while the test runs (a file in the
+ * directory its `thalweg-processes` job watches, named in stack.env); nothing without one.
+ */
+async function registerScrapeTarget(t: TestContext, service: string, port: number): Promise<void> {
+  const directory = process.env.PROMETHEUS_TARGETS_DIR;
+  if (!directory) return;
+  const file = join(directory, `${service}-${port}.json`);
+  await writeFile(file, JSON.stringify([{ targets: [`127.0.0.1:${port}`], labels: { service } }]));
+  onCleanup(t, () => rm(file, { force: true }));
+}
+
+/** Traces to the stack's trace backend (OTLP/HTTP, as stack.env names it), or nowhere without one. */
+function tracingEnv(service: string): Record<string, string> {
+  const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return { OTEL_SERVICE_NAME: service, ...(endpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } : { OTEL_TRACES_EXPORTER: 'none' }) };
+}
+
 export interface ServiceProcess {
   url: string;
   port: number;
@@ -35,9 +55,9 @@ export interface ServiceProcess {
 export async function startServiceProcess(t: TestContext, service: string, env: Record<string, string>, { timeout = 60_000 } = {}): Promise<ServiceProcess> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', '@thalweg/platform/telemetry/register', `services/${service}/src/main.ts`], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', ...serviceKafkaEnv(service), ...env, THALWEG_PORT: String(port), THALWEG_HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH ?? '', ...serviceKafkaEnv(service), ...tracingEnv(service), ...env, THALWEG_PORT: String(port), THALWEG_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -50,6 +70,7 @@ export async function startServiceProcess(t: TestContext, service: string, env: 
     }
   });
   const url = `http://127.0.0.1:${port}`;
+  await registerScrapeTarget(t, service, port);
   try {
     await waitFor(
       async () => {
