@@ -6,76 +6,13 @@
 import { cpus, totalmem } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { createApiSecurity, createServiceApp, listen } from '@thalweg/platform/http';
-import { createLogger } from '@thalweg/platform/telemetry';
 import { testStack, userToken } from '@thalweg/platform/testing';
+import { cases, round, serve } from './api-guard-server.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const logger = createLogger({ level: 'error', bindings: { service: 'bench' } });
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (sorted: number[], share: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))]!;
-
-type Case = { name: string; guarded: boolean; opaCacheMs?: number };
-const cases: Case[] = [
-  { name: 'no guards', guarded: false },
-  { name: 'token + rate limit + OPA, decision cache 2 s (default)', guarded: true, opaCacheMs: 2_000 },
-  { name: 'token + rate limit + OPA, no decision cache', guarded: true, opaCacheMs: 0 },
-];
-
-async function serve(redis: Redis, { guarded, opaCacheMs = 0 }: Case) {
-  const security = createApiSecurity({
-    service: 'bench',
-    redis,
-    logger,
-    settings: {
-      keycloakUrl: testStack.keycloakUrl,
-      keycloakRealm: 'thalweg',
-      tokenAudience: 'thalweg-api',
-      keycloakTimeoutMs: 2_000,
-      opaUrl: testStack.opaUrl,
-      opaTimeoutMs: 2_000,
-      opaCacheMs,
-      rateLimitWindowSeconds: 60,
-      rateLimitReads: 10_000_000,
-      rateLimitWrites: 10_000_000,
-    },
-  });
-  const app = createServiceApp({
-    name: 'bench',
-    logger,
-    openapi: {},
-    guards: guarded ? security.guards : [],
-    routes: (router) =>
-      router.get('/ping', async (request, response) => {
-        if (guarded) await security.access.authorize(request, 'wallets:read', { type: 'wallet', id: 'w-1', tenant: 'acme' });
-        response.json({ ok: true });
-      }),
-  });
-  return listen(app, { host: '127.0.0.1', port: 0 });
-}
-
-async function round(url: string, token: string): Promise<{ perSecond: number; p50: number; p99: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
-        next += 1;
-        const sent = performance.now();
-        const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`GET /v1/ping answered ${response.status}`);
-        latencies.push(performance.now() - sent);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1_000;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: REQUESTS / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
-}
 
 async function main() {
   const redis = new Redis(testStack.redisUrl);

@@ -13,6 +13,7 @@ import { waitFor, uniqueName, testStack } from '@thalweg/platform/testing';
 import { deadLetterTopicName } from '@thalweg/platform/topics';
 import { createLedgerProjector } from '../services/projector-postgres/src/ledger-projector.ts';
 import { createBenchDatabase } from './bench-database.ts';
+import { chunks, ledgerEvents } from './ledger-events.ts';
 import { registerSubjects } from './register-subjects.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -35,21 +36,6 @@ async function topic(prefix: string): Promise<string> {
 async function register(topicName: string) {
   const subjects = await registerSubjects(topicName, ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited']);
   for (const subject of subjects) cleanups.push(() => deleteSubject(testStack.registryUrl, subject));
-}
-
-/** 1 wallet opened per 100 events, the rest credits: the shape of real ledger traffic. */
-function ledgerEvents(count: number): DomainEvent[] {
-  const wallets = Array.from({ length: Math.max(1, Math.ceil(count / 100)) }, () => crypto.randomUUID());
-  const at = new Date();
-  return Array.from({ length: count }, (_, index) => {
-    const walletId = wallets[Math.floor(index / 100)]!;
-    if (index % 100 === 0) return { type: 'thalweg.ledger.WalletOpened', subject: walletId, tenant: 'bench', data: { walletId, ownerId: 'o', tenantId: 'bench', currency: 'EUR', openedAt: at } };
-    return { type: 'thalweg.ledger.FundsCredited', subject: walletId, tenant: 'bench', data: { walletId, entryId: crypto.randomUUID(), tenantId: 'bench', amountMinor: 100, currency: 'EUR', reference: `r${index}`, creditedAt: at } };
-  });
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
