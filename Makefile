@@ -71,9 +71,10 @@ test-e2e: stack ## end-to-end tests through the service processes and their HTTP
 
 test: check test-unit test-policies test-int test-e2e ## the whole suite; sets up what it needs
 
-bench: stack ## producer SDK, projections and their rebuilds, API guards and the ledger processor; see docs/benchmarks.md
+bench: stack ## producer SDK, projections and their rebuilds, API guards, the ledger processor and what tracing costs; see docs/benchmarks.md
 	$(STACK_ENV) node --import tsx bench/run.ts
 	$(STACK_ENV) node --import tsx bench/ledger-rebuild.ts
 	$(STACK_ENV) node --import tsx bench/api-guards.ts
 	$(STACK_ENV) node --import tsx bench/document-projections.ts
 	$(STACK_ENV) node --import tsx bench/processor.ts
+	$(STACK_ENV) node --import tsx bench/telemetry-cost.ts
