@@ -7,7 +7,7 @@
 #   services.sh list      one `<service> <port>` line per service (what the native Prometheus scrapes)
 #
 # Ports: command-api 4001, query-api 4002, search-api 4003; projector-postgres 4011,
-# projector-search 4012, projector-mongo 4013 and ledger-processor 4014 (health and readiness only);
+# projector-search 4012, projector-mongo 4013 and ledger-processor 4014 (health, readiness and metrics);
 # THALWEG_PORT_OFFSET applies as for the stack.
 #
 # projector-search and search-api use the stack's Typesense, as in compose;
@@ -107,10 +107,10 @@ cmd_up() {
   printf '  %-20s http://127.0.0.1:%s  (POST /v1/wallets, /credits, /debits, /transfers; GET /v1/commands/{id}; POST /v1/users, PATCH /profile, POST /kyc-decisions)\n' command-api "$(service_port command-api)"
   printf '  %-20s http://127.0.0.1:%s  (GET /v1/wallets/{id}, /entries; GET /v1/users/{id})\n' query-api "$(service_port query-api)"
   printf '  %-20s http://127.0.0.1:%s  (GET /v1/search/users, /v1/search/entries)\n' search-api "$(service_port search-api)"
-  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz: ready once its state is restored)\n' ledger-processor "$(service_port ledger-processor)"
-  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-postgres "$(service_port projector-postgres)"
-  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-mongo "$(service_port projector-mongo)"
-  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz)\n' projector-search "$(service_port projector-search)"
+  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz, /metrics: ready once its state is restored)\n' ledger-processor "$(service_port ledger-processor)"
+  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz, /metrics)\n' projector-postgres "$(service_port projector-postgres)"
+  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz, /metrics)\n' projector-mongo "$(service_port projector-mongo)"
+  printf '  %-20s http://127.0.0.1:%s  (/healthz, /readyz, /metrics)\n' projector-search "$(service_port projector-search)"
 }
 
 cmd_down() {
