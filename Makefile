@@ -14,7 +14,7 @@ THALWEG := services/cli/bin/thalweg
 # Tests, the CLI and the benchmark connect where the stack says it listens (THALWEG_PORT_OFFSET moves it).
 STACK_ENV := set -a; f="$${THALWEG_HOME:-.thalweg}/stack.env"; [ ! -f "$$f" ] || . "$$f"; set +a;
 
-.PHONY: help up down status reset deps stack check check-compose test test-unit test-policies test-int test-e2e bench
+.PHONY: help up down status reset deps stack check check-compose test test-unit test-policies test-rules test-int test-e2e bench
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,13 +63,17 @@ test-policies: ## Rego policy checks and tests (OPA is built on first use)
 	$(STACK) run opa test policies/ -v
 	$(STACK) run opa test policies/ --coverage --threshold 100 >/dev/null
 
+test-rules: stack ## alert rules: promtool check and unit tests, with the native Prometheus's own promtool
+	$(STACK) run promtool check rules observability/prometheus/rules/thalweg.yml
+	$(STACK) run promtool test rules observability/prometheus/rules/thalweg.test.yml
+
 test-int: stack ## integration tests against the real native stack (Typesense included)
 	$(STACK_ENV) $(NODE_TEST) $(INT_TESTS)
 
 test-e2e: stack ## end-to-end tests through the service processes and their HTTP APIs
 	$(STACK_ENV) $(NODE_TEST) $(E2E_TESTS)
 
-test: check test-unit test-policies test-int test-e2e ## the whole suite; sets up what it needs
+test: check test-unit test-policies test-rules test-int test-e2e ## the whole suite; sets up what it needs
 
 bench: stack ## producer SDK, projections and their rebuilds, API guards, the ledger processor and what tracing costs; see docs/benchmarks.md
 	$(STACK_ENV) node --import tsx bench/run.ts

@@ -18,12 +18,16 @@
 #                                     healthchecks; pinned images, at the native stack's versions;
 #                                     mounted files exist; host ports unique; Kafka listeners,
 #                                     SASL/SCRAM principals and durability; Kafka UI's decoding;
-#                                     gateway routes; Prometheus targets, Grafana datasources,
-#                                     collector pipelines.
+#                                     gateway routes; Prometheus targets and rule files, Promtail,
+#                                     Grafana datasources, collector pipelines.
 # Run when the tool is found (in .thalweg/tools/bin, the pinned builds, else on PATH):
 #   docker compose config -q          the Compose specification's own validation and interpolation
 #                                     (works without a daemon: it only reads files)
-#   promtool check config / rules     prometheus.yml, and every PromQL expression of the dashboards
+#   promtool check config / rules     prometheus.yml, the alert rules, and every PromQL expression
+#                                     of the dashboards
+#   promtool test rules               the alert rules' unit tests (observability/prometheus/rules/
+#                                     *.test.yml); again with the native stack's promtool (Debian's
+#                                     release, which its Prometheus runs) where that is installed
 #   otelcol validate                  the OpenTelemetry Collector configuration
 # Exit status: 0 when every check that ran passed (and, with --install-tools, none was skipped),
 # 1 otherwise. Skipped checks are listed.
@@ -203,8 +207,32 @@ writeFileSync(process.argv[2], JSON.stringify({ groups: [{ name: 'dashboards', r
 console.log(`${rules.length} PromQL expressions`);
 EOF
 }
+# The alert rules and, beside them, their unit tests (*.test.yml), which are no rule files.
+alert_rule_files=()
+alert_rule_tests=()
+for file in observability/prometheus/rules/*.yml; do
+  [ -f "$file" ] || continue
+  case "$file" in
+    *.test.yml) alert_rule_tests+=("$file") ;;
+    *) alert_rule_files+=("$file") ;;
+  esac
+done
+alert_rules_check() { # alert_rules_check <promtool>: the rule files parse, and their unit tests pass
+  if [ "${#alert_rule_files[@]}" -gt 0 ]; then "$1" check rules "${alert_rule_files[@]}" || return 1; fi
+  if [ "${#alert_rule_tests[@]}" -gt 0 ]; then "$1" test rules "${alert_rule_tests[@]}" || return 1; fi
+}
 if promtool="$(find_tool promtool)"; then
   run "promtool check config" "$promtool" check config observability/prometheus/prometheus.yml
+  run "promtool check rules + test rules (alert rules and their unit tests)" alert_rules_check "$promtool"
+  # The native stack's Prometheus, Debian's older release, loads the same rules: its promtool has to
+  # accept them and pass their tests too. Not everywhere installed (CI has none): no skip then.
+  native_promtool=/usr/bin/promtool
+  if [ -x "$native_promtool" ] && [ "$native_promtool" != "$promtool" ]; then
+    native_release="$("$native_promtool" --version 2>/dev/null | sed -n 's/^promtool, version \([^ ]*\).*/\1/p')"
+    run "promtool ${native_release:-?} check rules + test rules (the native stack's release)" alert_rules_check "$native_promtool"
+  else
+    echo "==> the native stack's promtool ($native_promtool) is not installed: the alert rules are checked with one release only"
+  fi
   rules_file="$(mktemp --suffix=.json)"
   trap 'rm -f "$rules_file"' EXIT
   if dashboard_rules "$rules_file"; then

@@ -5,7 +5,7 @@
 // same function reports it, so no check here can pass by construction.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -77,10 +77,13 @@ function bindMountSources(service: Doc): string[] {
  */
 const mountsFilledElsewhere = new Map([['../policies', 'the Rego policies arrive with the security work']]);
 
+/** Paths of the host, not of the repository, that the compose file mounts on purpose. */
+const hostMounts = new Map([['/var/run/docker.sock', 'promtail discovers the containers and reads their logs through the Docker API']]);
+
 function missingMountSources(doc: Doc, baseDir: string): string[] {
   return Object.entries(services(doc)).flatMap(([name, service]) =>
     bindMountSources(service)
-      .filter((source) => !existsSync(resolve(baseDir, source)) && !mountsFilledElsewhere.has(source))
+      .filter((source) => !hostMounts.has(source) && !existsSync(resolve(baseDir, source)) && !mountsFilledElsewhere.has(source))
       .map((source) => `${name} mounts ${source}, which is not in the repository`),
   );
 }
@@ -250,6 +253,104 @@ function prometheusTargetProblems(prometheus: Doc, doc: Doc): string[] {
   );
 }
 
+/** The Thalweg services: built from Dockerfile.service and long-running (the one-shot init runs the CLI). */
+function thalwegServices(doc: Doc): Array<{ name: string; port: number }> {
+  return Object.entries(services(doc))
+    .filter(([, service]) => service.build && !isOneShot(service))
+    .map(([name, service]) => ({ name, port: Number(service.environment?.THALWEG_PORT) }));
+}
+
+/** Job thalweg-services scrapes every Thalweg service on the port it listens on, labelled service=<its name>, and nothing else. */
+function thalwegScrapeProblems(prometheus: Doc, doc: Doc): string[] {
+  const job = (prometheus.scrape_configs ?? []).find((candidate: Doc) => candidate.job_name === 'thalweg-services');
+  if (!job) return ['no scrape job thalweg-services'];
+  const problems: string[] = [];
+  if ((job.metrics_path ?? '/metrics') !== '/metrics') problems.push(`thalweg-services scrapes ${job.metrics_path}, not /metrics`);
+  const scraped = new Map<string, Doc>();
+  for (const config of job.static_configs ?? []) for (const target of config.targets ?? []) scraped.set(String(target), config.labels ?? {});
+  const expected = new Map(thalwegServices(doc).map(({ name, port }) => [`${name}:${port}`, name]));
+  for (const [target, name] of expected) {
+    const labels = scraped.get(target);
+    if (!labels) problems.push(`thalweg-services does not scrape ${target}`);
+    else if (labels.service !== name) problems.push(`thalweg-services scrapes ${target} with service=${labels.service ?? '(none)'}, expected ${name}`);
+  }
+  for (const target of scraped.keys()) if (!expected.has(target)) problems.push(`thalweg-services scrapes ${target}, which is no Thalweg service's port`);
+  return problems;
+}
+
+/**
+ * Prometheus loads every rule file of observability/prometheus/rules, by name (the unit tests
+ * beside them, *.test.yml, are no rule files), from the directory mounted beside its configuration.
+ */
+function ruleFileProblems(prometheus: Doc, doc: Doc, rulesDir: string): string[] {
+  const problems: string[] = [];
+  const mounts: string[] = (services(doc).prometheus?.volumes ?? []).filter((volume: unknown) => typeof volume === 'string');
+  const config = mounts.map((volume) => volume.split(':')).find(([source]) => source === '../observability/prometheus/prometheus.yml');
+  if (!config) return ['prometheus does not mount observability/prometheus/prometheus.yml'];
+  const configDir = config[1]!.replace(/\/[^/]+$/, '');
+  if (!mounts.includes(`../observability/prometheus/rules:${configDir}/rules:ro`)) problems.push(`prometheus does not mount observability/prometheus/rules at ${configDir}/rules (read-only)`);
+  const listed = new Set<string>((prometheus.rule_files ?? []).map(String));
+  const files = existsSync(rulesDir) ? readdirSync(rulesDir).filter((file) => file.endsWith('.yml')) : [];
+  for (const file of files) {
+    const isTest = file.endsWith('.test.yml');
+    if (isTest && listed.has(`rules/${file}`)) problems.push(`rule_files lists rules/${file}, a unit test file`);
+    if (!isTest && !listed.has(`rules/${file}`)) problems.push(`rule_files does not list rules/${file}`);
+  }
+  for (const entry of listed) if (!files.includes(entry.replace(/^rules\//, '')) || !entry.startsWith('rules/')) problems.push(`rule_files lists ${entry}, which is no file of observability/prometheus/rules`);
+  return problems;
+}
+
+/** Promtail ships the logs of exactly the Thalweg services of this project to Loki, with no per-request label. */
+function promtailProblems(promtail: Doc, doc: Doc): string[] {
+  const problems: string[] = [];
+  const url = String(promtail.clients?.[0]?.url ?? '');
+  if (!services(doc)[hostOf(url)] || !url.endsWith('/loki/api/v1/push') || hostOf(url) !== 'loki') problems.push(`promtail pushes to ${url || 'nothing'}, not to loki's /loki/api/v1/push`);
+  const job = (promtail.scrape_configs ?? []).find((config: Doc) => config.docker_sd_configs);
+  if (!job) return [...problems, 'promtail has no docker_sd_configs scrape job'];
+  const filters: Doc[] = job.docker_sd_configs.flatMap((config: Doc) => config.filters ?? []);
+  if (!filters.some((filter) => filter.name === 'label' && (filter.values ?? []).includes(`com.docker.compose.project=${doc.name}`))) problems.push(`promtail does not keep to compose project ${doc.name}`);
+  const keep = (job.relabel_configs ?? []).find((rule: Doc) => rule.action === 'keep' && (rule.source_labels ?? []).includes('__meta_docker_container_label_com_docker_compose_service'));
+  if (!keep) problems.push('promtail keeps every container, not only the Thalweg services');
+  else {
+    // Relabel regexes are anchored at both ends.
+    const regex = new RegExp(`^(?:${keep.regex})$`);
+    const thalweg = new Set(thalwegServices(doc).map(({ name }) => name));
+    for (const name of Object.keys(services(doc))) {
+      if (thalweg.has(name) && !regex.test(name)) problems.push(`promtail drops the logs of ${name}`);
+      if (!thalweg.has(name) && regex.test(name)) problems.push(`promtail keeps the logs of ${name}, which is no Thalweg service`);
+    }
+  }
+  for (const label of promtailLabels(promtail)) if (/trace|span/.test(label)) problems.push(`promtail makes ${label} a label: a stream per trace`);
+  return problems;
+}
+
+/** The labels Promtail's scrape jobs give a stream: the relabel targets and the labels stages. */
+function promtailLabels(promtail: Doc): Set<string> {
+  const labels = new Set<string>();
+  for (const job of promtail.scrape_configs ?? []) {
+    for (const rule of job.relabel_configs ?? []) if (rule.target_label && !String(rule.target_label).startsWith('__')) labels.add(String(rule.target_label));
+    for (const stage of job.pipeline_stages ?? []) for (const label of Object.keys(stage.labels ?? {})) labels.add(label);
+  }
+  return labels;
+}
+
+/** The label names of the stream selectors of a dashboard's Loki queries. */
+function lokiSelectorLabels(dashboard: Doc): Set<string> {
+  const labels = new Set<string>();
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const entry = node as Doc;
+      if (typeof entry.expr === 'string' && entry.datasource?.type === 'loki') {
+        for (const selector of entry.expr.matchAll(/\{([^}]*)\}/g)) for (const matcher of selector[1]!.matchAll(/([A-Za-z_]\w*)\s*(?:=~|!~|!=|=)/g)) labels.add(matcher[1]!);
+      }
+      Object.values(entry).forEach(visit);
+    }
+  };
+  visit(dashboard.panels);
+  return labels;
+}
+
 /** Every datasource uid a dashboard refers to (panels, their targets, nested rows). */
 function dashboardDatasourceUids(dashboard: Doc): Set<string> {
   const uids = new Set<string>();
@@ -395,6 +496,8 @@ const prometheus = readYaml(join(repoRoot, 'observability/prometheus/prometheus.
 const datasources = readYaml(join(repoRoot, 'observability/grafana/provisioning/datasources/datasources.yaml'));
 const dashboardProviders = readYaml(join(repoRoot, 'observability/grafana/provisioning/dashboards/dashboards.yaml'));
 const collector = readYaml(join(repoRoot, 'observability/otel-collector/config.yaml'));
+const promtail = readYaml(join(repoRoot, 'observability/promtail/promtail.yaml'));
+const rulesDir = join(repoRoot, 'observability/prometheus/rules');
 const apisixConfig = readYaml(join(composeDir, 'config/apisix/config.yaml'));
 const apisixRoutesText = readFileSync(join(composeDir, 'config/apisix/apisix.yaml'), 'utf8');
 const apisixRoutes = readYaml(join(composeDir, 'config/apisix/apisix.yaml'));
@@ -512,9 +615,33 @@ describe('gateway', () => {
 
 describe('observability', () => {
   it('scrapes only compose services', () => assert.deepEqual(prometheusTargetProblems(prometheus, compose), []));
-  it('scrapes the exporters, the collector, APISIX and the APIs', () => {
+  it('scrapes the exporters, the collector, APISIX, Promtail and the Thalweg services', () => {
     const targets = (prometheus.scrape_configs as Doc[]).flatMap((job) => (job.static_configs ?? []).flatMap((config: Doc) => config.targets.map(hostOf)));
-    for (const name of ['kafka-exporter', 'postgres-exporter', 'redis-exporter', 'otel-collector', 'apisix', 'command-api', 'query-api']) assert.ok(targets.includes(name), name);
+    for (const name of ['kafka-exporter', 'postgres-exporter', 'redis-exporter', 'otel-collector', 'apisix', 'promtail', 'command-api', 'query-api']) assert.ok(targets.includes(name), name);
+  });
+  it('scrapes every Thalweg service on its port, with its name as the service label', () => {
+    assert.deepEqual(thalwegScrapeProblems(prometheus, compose), []);
+    assert.ok(thalwegServices(compose).length >= 7, 'the APIs, the projectors and the processor');
+  });
+  it('loads every alert rule file, and none of their unit tests', () => {
+    assert.deepEqual(ruleFileProblems(prometheus, compose, rulesDir), []);
+    assert.ok((prometheus.rule_files as string[]).length > 0);
+  });
+  it('ships the Thalweg services\' logs to Loki, labelled by service and level only', () => {
+    assert.deepEqual(promtailProblems(promtail, compose), []);
+    for (const label of ['service', 'level']) assert.ok(promtailLabels(promtail).has(label), label);
+  });
+  it('queries Loki by the labels Promtail sets', () => {
+    const selectors = lokiSelectorLabels(dashboard);
+    assert.ok(selectors.size > 0, 'the dashboard has a Loki query');
+    assert.deepEqual([...selectors].filter((label) => !promtailLabels(promtail).has(label)), []);
+  });
+  it('links log lines to traces and traces to log lines', () => {
+    const byType = new Map((datasources.datasources as Doc[]).map((datasource) => [datasource.type, datasource]));
+    const traceField = (byType.get('loki')!.jsonData.derivedFields as Doc[]).find((field) => field.matcherRegex === 'trace_id')!;
+    assert.equal(traceField.datasourceUid, byType.get('tempo')!.uid);
+    assert.equal(byType.get('tempo')!.jsonData.tracesToLogsV2.datasourceUid, byType.get('loki')!.uid);
+    assert.ok((byType.get('tempo')!.jsonData.tracesToLogsV2.tags as Doc[]).some((tag) => promtailLabels(promtail).has(tag.value)), 'a span tag maps to a Promtail label');
   });
   it('provisions Prometheus, Loki and Tempo at compose service URLs', () => {
     assert.deepEqual((datasources.datasources as Doc[]).map((datasource) => datasource.type).sort(), ['loki', 'prometheus', 'tempo']);
@@ -526,19 +653,6 @@ describe('observability', () => {
     const provider = (dashboardProviders.providers as Doc[])[0]!;
     const grafanaMounts: string[] = services(compose).grafana!.volumes.filter((volume: unknown) => typeof volume === 'string');
     assert.ok(grafanaMounts.some((volume) => volume.endsWith(`:${provider.options.path}:ro`)), 'the provider path is where the dashboards are mounted');
-  });
-  it('charts lag, applied and dead-lettered events, batch duration and HTTP rate and latency', () => {
-    const expressions = JSON.stringify(dashboard.panels);
-    for (const metric of [
-      'kafka_consumergroup_lag',
-      'thalweg_projection_events_applied_total',
-      'thalweg_projection_events_dead_lettered_total',
-      'thalweg_projection_batch_duration_seconds_bucket',
-      'http_server_duration_count',
-      'http_server_duration_bucket',
-    ]) {
-      assert.ok(expressions.includes(metric), metric);
-    }
   });
   it('wires the collector: OTLP in, traces to Tempo, metrics to Prometheus, logs to Loki', () => {
     assert.deepEqual(collectorProblems(collector, compose), []);
@@ -686,6 +800,52 @@ describe('the checks catch', () => {
     const broken = clone(prometheus);
     broken.scrape_configs.push({ job_name: 'stray', static_configs: [{ targets: ['localhost:9999'] }] });
     assert.deepEqual(prometheusTargetProblems(broken, compose), ['scrape job stray: target localhost:9999 is not a compose service']);
+  });
+
+  it('a Thalweg service not scraped, scraped on another port, or without its service label', () => {
+    const broken = clone(prometheus);
+    const job = broken.scrape_configs.find((candidate: Doc) => candidate.job_name === 'thalweg-services');
+    job.static_configs = job.static_configs.filter((config: Doc) => !config.targets.includes('ledger-processor:4014'));
+    job.static_configs.find((config: Doc) => config.targets.includes('query-api:4002')).labels = {};
+    job.static_configs.find((config: Doc) => config.targets.includes('search-api:4003')).targets = ['search-api:4030'];
+    assert.deepEqual(thalwegScrapeProblems(broken, compose), [
+      'thalweg-services scrapes query-api:4002 with service=(none), expected query-api',
+      'thalweg-services does not scrape search-api:4003',
+      'thalweg-services does not scrape ledger-processor:4014',
+      "thalweg-services scrapes search-api:4030, which is no Thalweg service's port",
+    ]);
+  });
+
+  it('a rule file not loaded, a unit test loaded as rules, the rules directory not mounted', () => {
+    const broken = clone(prometheus);
+    broken.rule_files = ['rules/thalweg.test.yml', 'rules/missing.yml'];
+    const unmounted = clone(compose);
+    unmounted.services.prometheus.volumes = unmounted.services.prometheus.volumes.filter((volume: unknown) => !String(volume).includes('/rules:'));
+    assert.deepEqual(ruleFileProblems(broken, unmounted, rulesDir), [
+      'prometheus does not mount observability/prometheus/rules at /etc/prometheus/rules (read-only)',
+      'rule_files lists rules/thalweg.test.yml, a unit test file',
+      'rule_files does not list rules/thalweg.yml',
+      'rule_files lists rules/missing.yml, which is no file of observability/prometheus/rules',
+    ]);
+  });
+
+  it('promtail dropping a Thalweg service, keeping another container, or labelling by trace', () => {
+    const broken = clone(promtail);
+    const job = broken.scrape_configs[0];
+    job.relabel_configs.find((rule: Doc) => rule.action === 'keep').regex = 'command-api|query-api|search-api|projector-.*|kafka-1';
+    job.pipeline_stages.find((stage: Doc) => stage.labels).labels.trace_id = null;
+    assert.deepEqual(promtailProblems(broken, compose), [
+      'promtail keeps the logs of kafka-1, which is no Thalweg service',
+      'promtail drops the logs of ledger-processor',
+      'promtail makes trace_id a label: a stream per trace',
+    ]);
+  });
+
+  it('a Loki query by a label Promtail does not set', () => {
+    const broken = clone(dashboard);
+    broken.panels.push({ type: 'logs', targets: [{ datasource: { type: 'loki', uid: 'loki' }, expr: '{service_name="command-api"} |= "error"' }] });
+    assert.ok(lokiSelectorLabels(broken).has('service_name'));
+    assert.ok(!promtailLabels(promtail).has('service_name'));
   });
 
   it('a dashboard datasource that is not provisioned', () => {

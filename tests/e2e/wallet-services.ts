@@ -46,12 +46,15 @@ export async function callApi(base: string, method: string, path: string, { body
   return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
 }
 
-/** Starts the three services on a database and consumer group of the test's own. */
+/**
+ * Starts the four services (the APIs, the projector on a database and consumer group of the
+ * test's own, the ledger processor); `urls` has each one's base URL.
+ */
 export async function startWalletServices(t: TestContext, { command: commandEnv = {}, query: queryEnv = {} }: { command?: Record<string, string>; query?: Record<string, string> } = {}) {
   const group = await createTestConsumerGroup(t, await testAdmin(t), { prefix: 'projector-postgres-e2e', topics: [LEDGER_TOPIC] });
   const database = await createTestDatabase(t, 'e2e');
   const common = kafkaEnv();
-  const [command, query] = await Promise.all([
+  const [command, query, projector, processor] = await Promise.all([
     startServiceProcess(t, 'command-api', { ...common, ...securityEnv(), THALWEG_REDIS_URL: testStack.redisUrl, ...commandEnv }),
     startServiceProcess(t, 'query-api', {
       ...securityEnv(),
@@ -69,7 +72,7 @@ export async function startWalletServices(t: TestContext, { command: commandEnv 
   return {
     command: (method: string, path: string, options?: CallOptions) => callApi(command.url, method, path, options),
     query: (method: string, path: string, options?: CallOptions) => callApi(query.url, method, path, options),
-    urls: { command: command.url, query: query.url },
+    urls: { command: command.url, query: query.url, projector: projector.url, processor: processor.url },
     databaseUrl: database.url,
     group,
   };

@@ -4,7 +4,8 @@
 # start from services.sh's service list and ports: each Thalweg service serves GET /metrics on its
 # own port (job `thalweg-services`, as in observability/prometheus/prometheus.yml, with a `service`
 # label per target), and Prometheus scrapes itself (job `prometheus`). Alert and recording rules
-# are loaded from observability/prometheus/rules/*.yml; none there is no error.
+# are loaded from observability/prometheus/rules/*.yml but their promtool unit tests (*.test.yml);
+# none there is no error.
 
 PROMETHEUS_BIN=/usr/bin/prometheus
 PROMETHEUS_RULES_DIR="$REPO_ROOT/observability/prometheus/rules"
@@ -49,9 +50,21 @@ _prometheus_targets() {
   bash "$NATIVE_DIR/services.sh" list
 }
 
+# _prometheus_rule_files: the rule files to load, one a line: every *.yml of the rules directory
+# but the promtool unit tests beside them (*.test.yml), which Prometheus cannot load.
+_prometheus_rule_files() {
+  local file
+  for file in "$PROMETHEUS_RULES_DIR"/*.yml; do
+    [ -f "$file" ] || continue
+    case "$file" in *.test.yml) continue ;; esac
+    echo "$file"
+  done
+}
+
 # _prometheus_config: the scrape configuration for this stack, on standard output.
 _prometheus_config() {
-  local service svc_port
+  local service svc_port rule_file rule_files
+  rule_files="$(_prometheus_rule_files)"
   cat <<EOF
 # Written by compose/native/stack.sh at every start of prometheus: edits are lost.
 # The native counterpart of observability/prometheus/prometheus.yml (same job names).
@@ -59,9 +72,15 @@ global:
   scrape_interval: $PROMETHEUS_SCRAPE_INTERVAL
   evaluation_interval: $PROMETHEUS_SCRAPE_INTERVAL
 
-# A glob that matches nothing (no rules directory yet) loads no rules, without an error.
-rule_files:
-  - "$PROMETHEUS_RULES_DIR/*.yml"
+# Listed by name at every start (a rule file added later needs a restart, not only a reload): the
+# rules directory also holds the rules' unit tests, which are no rule files. None is no error.
+rule_files:$([ -n "$rule_files" ] || echo " []")
+EOF
+  while read -r rule_file; do
+    [ -n "$rule_file" ] || continue
+    printf '  - "%s"\n' "$rule_file"
+  done <<<"$rule_files"
+  cat <<EOF
 
 scrape_configs:
   - job_name: prometheus
@@ -127,7 +146,8 @@ prometheus_env() {
 prometheus_tools() { echo promtool; }
 
 # stack.sh run promtool [args...]: the package's promtool, the release this Prometheus runs, e.g.
-# `run promtool check rules observability/prometheus/rules/*.yml`.
+# `run promtool check rules observability/prometheus/rules/thalweg.yml` or
+# `run promtool test rules observability/prometheus/rules/thalweg.test.yml`.
 tool_promtool() {
   /usr/bin/promtool "$@"
 }
