@@ -1,7 +1,9 @@
 /**
- * One round of the telemetry-cost bench, in a process of its own (telemetry-cost.ts starts it
- * with tracing on or off): the producer SDK publishing ledger events, then the guarded API route
- * under concurrent callers. Prints one JSON line: events/s and requests/s.
+ * The telemetry-cost bench's measured process (telemetry-cost.ts starts it with tracing on or
+ * off). `producer`: publishes ledger events with the producer SDK and prints one JSON line, events
+ * per second and this process's CPU microseconds per event. `route`: serves the guarded API route
+ * and prints its URL; each SIGUSR2 prints this process's CPU time so far (user + system, µs), so
+ * the caller, in a process of its own, measures what serving costs here.
  */
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -10,16 +12,20 @@ import { createKafka } from '@thalweg/platform/kafka';
 import { createSchemaRegistryClient } from '@thalweg/platform/registry';
 import { deleteSubject, loadSchemaCatalog } from '@thalweg/platform/schemas';
 import { shutdownTracing } from '@thalweg/platform/telemetry';
-import { testStack, uniqueName, userToken } from '@thalweg/platform/testing';
-import { cases, round, serve } from './api-guard-server.ts';
+import { testStack, uniqueName } from '@thalweg/platform/testing';
+import { cases, serve } from './api-guard-server.ts';
 import { chunks, ledgerEvents } from './ledger-events.ts';
 import { registerSubjects } from './register-subjects.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
 
-async function producerPerSecond(): Promise<number> {
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+async function producer(): Promise<void> {
   const kafka = createKafka({ brokers: testStack.brokers, clientId: 'bench-telemetry', ...(testStack.kafkaSasl ? { sasl: testStack.kafkaSasl } : {}) });
   const admin = kafka.admin();
   await admin.connect();
@@ -30,9 +36,10 @@ async function producerPerSecond(): Promise<number> {
   try {
     const events = ledgerEvents(EVENTS);
     await publisher.publishBatch(events.slice(0, 10)); // warm caches and connections
-    const started = performance.now();
+    const [cpu, started] = [cpuMicros(), performance.now()];
     for (const batch of chunks(events, BATCH)) await publisher.publishBatch(batch);
-    return EVENTS / ((performance.now() - started) / 1_000);
+    const seconds = (performance.now() - started) / 1_000;
+    console.log(JSON.stringify({ perSecond: EVENTS / seconds, cpuMicrosPerItem: (cpuMicros() - cpu) / EVENTS }));
   } finally {
     await publisher.disconnect();
     for (const subject of subjects) await deleteSubject(testStack.registryUrl, subject).catch(() => {});
@@ -41,21 +48,24 @@ async function producerPerSecond(): Promise<number> {
   }
 }
 
-async function routePerSecond(): Promise<number> {
+async function route(): Promise<void> {
   const redis = new Redis(testStack.redisUrl);
   const server = await serve(redis, cases.find((entry) => entry.guarded && entry.opaCacheMs === 2_000)!);
-  try {
-    const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/v1/ping`;
-    const token = await userToken('carol');
-    await round(url, token, { requests: 500 }); // warm-up: keys fetched, connections open
-    return (await round(url, token, { requests: REQUESTS })).perSecond;
-  } finally {
-    await server.close();
-    redis.disconnect();
-  }
+  process.on('SIGUSR2', () => console.log(JSON.stringify({ cpuMicros: cpuMicros() })));
+  process.once('SIGTERM', () => {
+    void server
+      .close()
+      .then(() => shutdownTracing())
+      .finally(() => {
+        redis.disconnect();
+        process.exit(0);
+      });
+  });
+  console.log(JSON.stringify({ url: `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/v1/ping` }));
 }
 
-const producer = await producerPerSecond();
-const route = await routePerSecond();
-await shutdownTracing();
-console.log(JSON.stringify({ producer, route }));
+if (process.argv[2] === 'route') await route();
+else {
+  await producer();
+  await shutdownTracing();
+}
