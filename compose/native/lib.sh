@@ -267,3 +267,21 @@ log_has() { grep -qF -- "$2" "$(log_file "$1")" 2>/dev/null; }
 
 # file_sha <file...>: content hash, used to invalidate cached installs.
 file_sha() { cat "$@" | sha256sum | cut -c1-16; }
+
+# go_build_wait <pid> <build log> <what> <start, in SECONDS>: waits for a Go build running in the
+# background, logging every 20 s how far it has got (`-v` lists each package compiled); on a
+# failure shows the end of its log and stops.
+go_build_wait() {
+  local pid="$1" buildlog="$2" what="$3" t0="$4" rc=0 n
+  while kill -0 "$pid" 2>/dev/null; do
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null || break
+    n="$(grep -cv '^go: downloading' "$buildlog" 2>/dev/null || true)"
+    log "still building $what ($(( SECONDS - t0 ))s, ${n:-0} packages compiled, $(grep -c '^go: downloading' "$buildlog" 2>/dev/null || true) modules downloaded)"
+  done
+  wait "$pid" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    tail -n 30 "$buildlog" >&2
+    die "building $what failed (log: $buildlog)"
+  fi
+}

@@ -57,7 +57,7 @@ _jaeger_release_of() {
 # logging progress every 20 s. `go install module@version` cannot: Jaeger's go.mod has a replace
 # directive, which go install refuses; compose/native/jaeger/go.mod repeats it.
 _jaeger_build() {
-  local go src="$JAEGER_DIST/src" buildlog="$JAEGER_DIST/build.log" t0=$SECONDS pid rc=0 n moddir release
+  local go src="$JAEGER_DIST/src" buildlog="$JAEGER_DIST/build.log" t0=$SECONDS pid moddir release
   go="$(need_go "$JAEGER_GO_TOOLCHAIN")"
   rm -rf "$src" "$JAEGER_DIST/release"
   mkdir -p "$src" "$JAEGER_DIST/bin"
@@ -76,17 +76,7 @@ _jaeger_build() {
       -o "$JAEGER_BIN" "$JAEGER_MODULE/cmd/jaeger"
   ) >>"$buildlog" 2>&1 &
   pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null || break
-    n="$(grep -cv '^go: downloading' "$buildlog" 2>/dev/null || true)"
-    log "still building Jaeger ($(( SECONDS - t0 ))s, ${n:-0} packages compiled, $(grep -c '^go: downloading' "$buildlog" 2>/dev/null || true) modules downloaded)"
-  done
-  wait "$pid" || rc=$?
-  if [ "$rc" -ne 0 ]; then
-    tail -n 30 "$buildlog" >&2
-    die "building Jaeger $JAEGER_VERSION failed (log: $buildlog)"
-  fi
+  go_build_wait "$pid" "$buildlog" "Jaeger $JAEGER_VERSION" "$t0"
   rm -rf "$src"
   echo "$release" >"$JAEGER_DIST/release"
   _jaeger_installed || die "built $JAEGER_BIN but it does not report version $release"

@@ -30,7 +30,7 @@ _opa_installed() {
 
 # _opa_build: `go install` into OPA_DIST/bin, logging progress every 20 s.
 _opa_build() {
-  local go buildlog="$OPA_DIST/build.log" t0=$SECONDS pid rc=0 n
+  local go buildlog="$OPA_DIST/build.log" t0=$SECONDS pid
   go="$(need_go "$OPA_GO_TOOLCHAIN")"
   mkdir -p "$OPA_DIST"
   log "building OPA $OPA_VERSION from the Go module proxy with $("$go" env GOVERSION) (a few minutes the first time; log: $buildlog)"
@@ -39,17 +39,7 @@ _opa_build() {
   GOBIN="$OPA_DIST/bin" CGO_ENABLED=0 \
     "$go" install -v "github.com/open-policy-agent/opa@$OPA_VERSION" >"$buildlog" 2>&1 &
   pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null || break
-    n="$(grep -cv '^go: downloading' "$buildlog" 2>/dev/null || true)"
-    log "still building OPA ($(( SECONDS - t0 ))s, ${n:-0} packages compiled, $(grep -c '^go: downloading' "$buildlog" 2>/dev/null || true) modules downloaded)"
-  done
-  wait "$pid" || rc=$?
-  if [ "$rc" -ne 0 ]; then
-    tail -n 30 "$buildlog" >&2
-    die "building OPA $OPA_VERSION failed (log: $buildlog)"
-  fi
+  go_build_wait "$pid" "$buildlog" "OPA $OPA_VERSION" "$t0"
   _opa_installed || die "built $OPA_BIN but it does not report version ${OPA_VERSION#v}"
   log "built OPA $OPA_VERSION in $(( SECONDS - t0 ))s"
 }

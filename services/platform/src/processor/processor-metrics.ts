@@ -54,3 +54,11 @@ export function recordProcessorRestore(report: ProcessorRestoreReport): void {
   lastRestore.set({ ...labels, partition: String(report.partition) }, report.durationMs / 1_000);
   restoredRecords.inc(labels, report.records);
 }
+
+/** A partition this instance no longer has (`topic/partition`): its gauges are the new owner's to report. */
+export function forgetProcessorPartition(group: string, key: string): void {
+  const at = key.lastIndexOf('/');
+  const labels = { group, topic: key.slice(0, at), partition: key.slice(at + 1) };
+  lag.remove(labels);
+  lastRestore.remove(labels);
+}

@@ -7,7 +7,7 @@ import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { silentLogger } from '../telemetry/index.ts';
 import { createPartitionTask, type PartitionTask, type TaskPhase } from './partition-task.ts';
-import { recordProcessorBatch } from './processor-metrics.ts';
+import { forgetProcessorPartition, recordProcessorBatch } from './processor-metrics.ts';
 import type { ProcessorHandler } from './processor-types.ts';
 import { createStateRestorer } from './state-restorer.ts';
 import { fetchedOffset, serialTopicOffsets } from '../kafka/index.ts';
@@ -155,9 +155,11 @@ export function createProcessor({
     const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => keyOf(topic, partition))));
     for (const [key, task] of tasks) {
       if (assigned.has(key)) continue;
-      // Gone to another instance: its state goes with it, restored there from the changelog.
+      // Gone to another instance: its state goes with it, restored there from the changelog, and
+      // its lag and last restore are reported there.
       tasks.delete(key);
       failures.delete(key);
+      forgetProcessorPartition(group, key);
       void task.close();
     }
     for (const key of assigned) {

@@ -13,7 +13,7 @@ import { decodeBatch, type ReaderSchemas } from './decode-record.ts';
 import type { ProjectionStore } from './projection-types.ts';
 import { tracedRecords } from '../events/index.ts';
 import { inProcessSpan } from '../telemetry/index.ts';
-import { recordProjectionBatch } from './projection-metrics.ts';
+import { forgetProjectionLag, recordProjectionBatch } from './projection-metrics.ts';
 import { createResumePositions } from './resume-positions.ts';
 
 /** Published once per applied or failed partition batch (benchmarks count with it), beside the metrics. */
@@ -109,8 +109,10 @@ export function createProjector({
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joins += 1;
+    const previous = assigned;
     assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => `${topic}/${partition}`));
-    // A partition that went elsewhere while it was retrying is no longer this instance's to report.
+    // A partition that went elsewhere is no longer this instance's to report: its retries, and its lag.
+    for (const key of previous) if (!assigned.includes(key)) forgetProjectionLag(group, key);
     for (const key of failures.keys()) if (!assigned.includes(key)) failures.delete(key);
     for (const key of stopped.keys()) if (!assigned.includes(key)) stopped.delete(key);
     // Another instance may have moved the store on while the partitions were elsewhere.

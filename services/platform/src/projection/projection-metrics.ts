@@ -40,3 +40,9 @@ export function recordProjectionBatch(report: ProjectionBatchReport): void {
   if (report.failed) failures.inc({ ...labels, code: report.failed.code, retriable: String(report.failed.retriable) });
   if (report.pausedMs) paused.inc(labels, report.pausedMs / 1_000);
 }
+
+/** A partition this instance no longer has (`topic/partition`): its lag is the new owner's to report. */
+export function forgetProjectionLag(group: string, key: string): void {
+  const at = key.lastIndexOf('/');
+  lag.remove({ group, topic: key.slice(0, at), partition: key.slice(at + 1) });
+}
