@@ -29,7 +29,7 @@ export interface CommandApiDependencies {
 /** The command API as an express app; main.ts wires it to real clients, tests too. */
 export function createCommandApi({ publisher, redis, outcomes, logger, security, idempotencyTtl, waitMax = 30, readiness = [], clock }: CommandApiDependencies) {
   const { guards, access } = createApiSecurity({ service: 'command-api', settings: security, redis, logger });
-  const idempotency = createIdempotency({ redis, ...(idempotencyTtl ? { ttlSeconds: idempotencyTtl } : {}) });
+  const idempotency = createIdempotency({ redis, logger, ...(idempotencyTtl ? { ttlSeconds: idempotencyTtl } : {}) });
   const answer = ledgerCommands({ publisher, outcomes, idempotency, waitMax });
   const wallets = walletRoutes({ answer, access, directory: createWalletDirectory(redis), ...(clock ? { clock } : {}) });
   const commands = commandRoutes({ outcomes, access, waitMax });
