@@ -44,7 +44,7 @@ export function sendProblem(response: Response, error: ThalwegError, request?: R
 /** Body-parser failures are the client's: malformed JSON, wrong content type, too large. */
 function fromParserError(error: { type?: string; status?: number; message: string }): ThalwegError | undefined {
   if (error.type === 'entity.parse.failed') return new ThalwegError('THALWEG_VALIDATION_FAILED', 'body: malformed JSON', { fields: [{ field: 'body', message: 'is not valid JSON' }] });
-  if (error.type === 'entity.too.large') return new ThalwegError('THALWEG_VALIDATION_FAILED', 'body: too large', { fields: [{ field: 'body', message: 'exceeds the size limit' }] });
+  if (error.type === 'entity.too.large') return new ThalwegError('THALWEG_PAYLOAD_TOO_LARGE', 'body: too large', { fields: [{ field: 'body', message: 'exceeds the size limit' }] });
   if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
     return new ThalwegError('THALWEG_VALIDATION_FAILED', `body: ${error.message}`, { fields: [{ field: 'body', message: error.message }] });
   }

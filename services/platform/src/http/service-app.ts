@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { httpMetrics, metricsRegistry, type Logger } from '../telemetry/index.ts';
+import { JSON_BODY_TYPES, jsonBodyType } from './json-body-type.ts';
+import { methodNotAllowed } from './method-not-allowed.ts';
 import { notFoundHandler, problemDetailsMiddleware } from './problem-details.ts';
 
 export interface ReadinessCheck {
@@ -23,7 +25,8 @@ export interface ServiceAppOptions {
 /**
  * An express app with what every Thalweg API shares: request ids, JSON bodies, /healthz,
  * /readyz, /metrics (Prometheus text), /openapi.json, the guard slot in front of /v1, and
- * problem+json for every error.
+ * problem+json for every error: 405 with Allow for a path without the method, 413 for a body over
+ * the limit, 415 for a body that is not JSON.
  */
 export function createServiceApp({ name, logger, openapi, guards = [], routes, readiness = [], bodyLimit = '64kb' }: ServiceAppOptions): Express {
   const app = express();
@@ -63,8 +66,10 @@ export function createServiceApp({ name, logger, openapi, guards = [], routes, r
   // Guards first: an unidentified caller is refused (and counted) before its body is read, so a
   // malformed body from it is a 401, not a 400.
   for (const guard of guards) router.use(guard);
-  router.use(express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }));
+  router.use(jsonBodyType());
+  router.use(express.json({ limit: bodyLimit, type: JSON_BODY_TYPES }));
   routes(router);
+  router.use(methodNotAllowed(router));
   app.use('/v1', router);
   app.use(notFoundHandler);
   app.use(problemDetailsMiddleware(logger));
