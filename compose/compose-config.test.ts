@@ -11,7 +11,7 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { databaseSettings, httpSettings, kafkaSettings, logSettings, mongoSettings, rateLimitSettings, redisSettings, securitySettings } from '@thalweg/platform/config';
+import { consistencyTokenSettings, databaseSettings, httpSettings, kafkaSettings, logSettings, mongoSettings, rateLimitSettings, redisSettings, securitySettings } from '@thalweg/platform/config';
 import { searchSettings } from '@thalweg/platform/search';
 import { brokerNames, clone, compose, composeDir, dependencies, envExample, interpolatedVariables, rawCompose, readYaml, repoRoot, services, type Doc } from './compose-model.ts';
 
@@ -151,7 +151,7 @@ function probeWithoutVolume(doc: Doc): string[] {
 }
 
 const knownThalwegVariables = new Set(
-  [kafkaSettings, databaseSettings, mongoSettings, redisSettings, logSettings, securitySettings, rateLimitSettings, searchSettings, httpSettings(0)].flatMap((settings) => Object.values(settings).map((setting) => setting.variable)),
+  [kafkaSettings, databaseSettings, mongoSettings, redisSettings, logSettings, securitySettings, consistencyTokenSettings, rateLimitSettings, searchSettings, httpSettings(0)].flatMap((settings) => Object.values(settings).map((setting) => setting.variable)),
 );
 
 /** The services refuse THALWEG_ variables they do not know: a typo here would stop them at start. */

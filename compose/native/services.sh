@@ -46,6 +46,10 @@ service_kafka_env() {
   echo "THALWEG_KAFKA_PASSWORD=$(kafka_dev_password "$1")"
 }
 
+# The key command-api signs consistency tokens with and query-api verifies them with: for this
+# stack only, like the Kafka dev passwords; a deployment sets THALWEG_CONSISTENCY_TOKEN_KEY.
+DEV_CONSISTENCY_TOKEN_KEY=thalweg-dev-consistency-token-key-change-me
+
 ensure_node_modules() {
   if [ ! -d "$REPO_ROOT/node_modules/kafkajs" ]; then
     log "installing npm dependencies (npm ci)"
@@ -94,6 +98,7 @@ cmd_up() {
       THALWEG_DATABASE_URL="$THALWEG_DATABASE_URL" THALWEG_REDIS_URL="$THALWEG_REDIS_URL" \
       THALWEG_MONGODB_URL="$THALWEG_MONGODB_URL" \
       THALWEG_KEYCLOAK_URL="$THALWEG_KEYCLOAK_URL" THALWEG_OPA_URL="$THALWEG_OPA_URL" \
+      THALWEG_CONSISTENCY_TOKEN_KEY="${THALWEG_CONSISTENCY_TOKEN_KEY:-$DEV_CONSISTENCY_TOKEN_KEY}" \
       THALWEG_SEARCH_BACKEND="$search_backend" THALWEG_SEARCH_DATABASE_URL="$THALWEG_DATABASE_URL" \
       THALWEG_TYPESENSE_URL="${THALWEG_TYPESENSE_URL:-}" THALWEG_TYPESENSE_API_KEY="${THALWEG_TYPESENSE_API_KEY:-}" \
       "${tracing[@]}" \

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeConsistencyToken } from '@thalweg/platform/events';
-import { createTestDatabase, createTestRedis, securityEnv, startServiceProcess, testStack, uniqueName, userToken } from '@thalweg/platform/testing';
+import { createConsistencyTokens } from '@thalweg/platform/events';
+import { createTestDatabase, createTestRedis, securityEnv, startServiceProcess, testConsistencyTokens, testStack, uniqueName, userToken } from '@thalweg/platform/testing';
 import { COMMANDS_TOPIC, LEDGER_TOPIC as TOPIC, startWalletServices } from './wallet-services.ts';
 
 // Alice (tenant acme, writer and reader) drives the wallet path; see wallet-services.ts.
@@ -103,8 +103,13 @@ test('bad input is a problem+json naming the field; unknown wallets are 404; a t
   const badToken = await path.query('GET', `/v1/wallets/${crypto.randomUUID()}`, { as: 'alice', headers: { 'consistency-token': 'forged' } });
   assert.equal(badToken.status, 400);
   assert.equal(badToken.body.code, 'THALWEG_CONSISTENCY_TOKEN_INVALID');
+  // A token not signed with the API's key, naming an offset no projection reaches: refused at once
+  // (400), where a token the API signed would be waited on and end in a 503.
+  const forged = createConsistencyTokens({ key: 'an-attacker-key-of-32-characters!!' }).position({ topic: TOPIC, partition: 0, offset: '9223372036854775807' });
+  const forgedRead = await path.query('GET', `/v1/wallets/${crypto.randomUUID()}`, { as: 'alice', headers: { 'consistency-token': forged } });
+  assert.deepEqual({ status: forgedRead.status, code: forgedRead.body.code }, { status: 400, code: 'THALWEG_CONSISTENCY_TOKEN_INVALID' });
   // A user command's token names a topic the ledger projection never reads: no wait could reach it.
-  const userEventToken = encodeConsistencyToken({ topic: 'identity.users.v1', partition: 0, offset: '1' });
+  const userEventToken = testConsistencyTokens.position({ topic: 'identity.users.v1', partition: 0, offset: '1' });
   const otherTopic = await path.query('GET', `/v1/wallets/${crypto.randomUUID()}`, { as: 'alice', headers: { 'consistency-token': userEventToken } });
   assert.deepEqual({ status: otherTopic.status, code: otherTopic.body.code, field: otherTopic.body.errors?.[0]?.field }, { status: 400, code: 'THALWEG_CONSISTENCY_TOKEN_INVALID', field: 'header.Consistency-Token' });
   // An empty Idempotency-Key is a malformed key, not a request without one.
@@ -125,7 +130,7 @@ test('a consistency token the projection has not reached within the bound is a 5
     THALWEG_LEDGER_PROJECTION_GROUP: group,
     THALWEG_CONSISTENCY_TIMEOUT_MS: '300',
   });
-  const token = encodeConsistencyToken({ topic: TOPIC, partition: 0, offset: '999999999' });
+  const token = testConsistencyTokens.position({ topic: TOPIC, partition: 0, offset: '999999999' });
   const response = await fetch(`${query.url}/v1/wallets/${crypto.randomUUID()}`, { headers: { 'consistency-token': token, authorization: `Bearer ${await userToken('alice')}` } });
   assert.equal(response.status, 503);
   assert.equal(response.headers.get('retry-after'), '1');

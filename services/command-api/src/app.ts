@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { CommandOutcomes } from '@thalweg/platform/commands';
-import type { Publisher } from '@thalweg/platform/events';
+import type { ConsistencyTokens, Publisher } from '@thalweg/platform/events';
 import { createApiSecurity, createIdempotency, createServiceApp, type ApiSecuritySettings, type ReadinessCheck } from '@thalweg/platform/http';
 import type { Logger } from '@thalweg/platform/telemetry';
 import { commandRoutes } from './command-routes.ts';
@@ -18,6 +18,8 @@ export interface CommandApiDependencies {
   outcomes: CommandOutcomes;
   logger: Logger;
   security: ApiSecuritySettings;
+  /** Signs the consistency tokens commands answer with. */
+  tokens: ConsistencyTokens;
   idempotencyTtl?: number; // s
   /** The longest `Prefer: wait` honoured. */
   waitMax?: number; // s
@@ -27,13 +29,13 @@ export interface CommandApiDependencies {
 }
 
 /** The command API as an express app; main.ts wires it to real clients, tests too. */
-export function createCommandApi({ publisher, redis, outcomes, logger, security, idempotencyTtl, waitMax = 30, readiness = [], clock }: CommandApiDependencies) {
+export function createCommandApi({ publisher, redis, outcomes, logger, security, tokens, idempotencyTtl, waitMax = 30, readiness = [], clock }: CommandApiDependencies) {
   const { guards, access } = createApiSecurity({ service: 'command-api', settings: security, redis, logger });
   const idempotency = createIdempotency({ redis, logger, ...(idempotencyTtl ? { ttlSeconds: idempotencyTtl } : {}) });
-  const answer = ledgerCommands({ publisher, outcomes, idempotency, waitMax });
+  const answer = ledgerCommands({ publisher, outcomes, idempotency, tokens, waitMax });
   const wallets = walletRoutes({ answer, access, directory: createWalletDirectory(redis), ...(clock ? { clock } : {}) });
-  const commands = commandRoutes({ outcomes, access, waitMax });
-  const users = userRoutes({ publisher, access, idempotency, directory: createUserDirectory(redis), ...(clock ? { clock } : {}) });
+  const commands = commandRoutes({ outcomes, access, tokens, waitMax });
+  const users = userRoutes({ publisher, access, idempotency, tokens, directory: createUserDirectory(redis), ...(clock ? { clock } : {}) });
   return createServiceApp({
     name: 'command-api',
     logger,

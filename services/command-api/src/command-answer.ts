@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { identityOf } from '@thalweg/platform/auth';
-import { derivedUuid, encodeConsistencyToken, type PublishResult } from '@thalweg/platform/events';
+import { derivedUuid, type ConsistencyTokens, type PublishResult } from '@thalweg/platform/events';
 import type { Idempotency, IdempotentResponse } from '@thalweg/platform/http';
 
 /** The 202 an identity command answers with: where its event landed and the token to read it back. */
-export function accepted(result: PublishResult, extra: Record<string, unknown>): IdempotentResponse {
-  const consistencyToken = encodeConsistencyToken(result);
+export function accepted(tokens: ConsistencyTokens, result: PublishResult, extra: Record<string, unknown>): IdempotentResponse {
+  const consistencyToken = tokens.position(result);
   return {
     status: 202,
     body: { ...extra, eventId: result.eventId, consistencyToken, position: { topic: result.topic, partition: result.partition, offset: result.offset } },

@@ -1,4 +1,4 @@
-import { httpSettings, integer, kafkaSettings, logSettings, rateLimitSettings, readConfig, redisSettings, securitySettings } from '@thalweg/platform/config';
+import { consistencyTokenSettings, httpSettings, integer, kafkaSettings, logSettings, rateLimitSettings, readConfig, redisSettings, securitySettings } from '@thalweg/platform/config';
 
 /** Read once at start-up; a wrong or unknown THALWEG_ variable stops the service with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -8,6 +8,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ...kafkaSettings,
       ...redisSettings,
       ...securitySettings,
+      ...consistencyTokenSettings,
       ...rateLimitSettings,
       ...logSettings,
       idempotencyTtl: integer('THALWEG_IDEMPOTENCY_TTL_SECONDS', { default: 86_400, min: 60, description: "How long an Idempotency-Key answer, and a command's status, is kept (s)" }),

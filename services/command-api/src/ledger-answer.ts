@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { rejectionError, type CommandOutcomes, type CommandStatus } from '@thalweg/platform/commands';
 import { ThalwegError } from '@thalweg/platform/errors';
-import { encodeCommandToken, encodeReadToken, type ConsistencyPosition, type DomainEvent, type Publisher } from '@thalweg/platform/events';
+import type { ConsistencyPosition, ConsistencyTokens, DomainEvent, Publisher } from '@thalweg/platform/events';
 import type { Idempotency } from '@thalweg/platform/http';
 import { runCommand, sendAnswer } from './command-answer.ts';
 import { preferredWait } from './prefer-wait.ts';
@@ -10,6 +10,7 @@ export interface LedgerAnswerDependencies {
   publisher: Publisher;
   outcomes: CommandOutcomes;
   idempotency: Idempotency;
+  tokens: ConsistencyTokens;
   /** The longest `Prefer: wait` honoured. */
   waitMax: number; // s
 }
@@ -18,9 +19,9 @@ export interface LedgerAnswerDependencies {
 export type Submit = (command: DomainEvent) => Promise<ConsistencyPosition>;
 
 /** What a decided command's answer holds, beside what the route adds (walletId, entryId, …). */
-export function decidedBody(status: CommandStatus): { commandId: string; status: CommandStatus['status']; positions: ConsistencyPosition[]; consistencyToken?: string } {
+export function decidedBody(tokens: ConsistencyTokens, status: CommandStatus): { commandId: string; status: CommandStatus['status']; positions: ConsistencyPosition[]; consistencyToken?: string } {
   const positions = status.positions ?? [];
-  return { commandId: status.commandId, status: status.status, positions, ...(positions.length > 0 ? { consistencyToken: encodeReadToken(positions) } : {}) };
+  return { commandId: status.commandId, status: status.status, positions, ...(positions.length > 0 ? { consistencyToken: tokens.read(positions) } : {}) };
 }
 
 /**
@@ -30,7 +31,7 @@ export function decidedBody(status: CommandStatus): { commandId: string; status:
  * where the events landed and a read token, 422 problem+json naming the reason of a rejection,
  * or still 202 when the bound passes. A retry with the same key waits on the same command.
  */
-export function ledgerCommands({ publisher, outcomes, idempotency, waitMax }: LedgerAnswerDependencies) {
+export function ledgerCommands({ publisher, outcomes, idempotency, tokens, waitMax }: LedgerAnswerDependencies) {
   return async function answer(
     { request, response }: { request: Request; response: Response },
     operation: string,
@@ -47,7 +48,7 @@ export function ledgerCommands({ publisher, outcomes, idempotency, waitMax }: Le
       };
       const extra = await command(commandId, submit);
       if (!position) throw new ThalwegError('THALWEG_INTERNAL', `${operation}: the command was never submitted`);
-      return { status: 202, body: { commandId, ...extra, status: 'pending', consistencyToken: encodeCommandToken(commandId, position), position } };
+      return { status: 202, body: { commandId, ...extra, status: 'pending', consistencyToken: tokens.command(commandId, position), position } };
     });
     const body = pending.body as Record<string, unknown> & { commandId: string };
     const wait = preferredWait(request.header('prefer'), waitMax);
@@ -58,7 +59,7 @@ export function ledgerCommands({ publisher, outcomes, idempotency, waitMax }: Le
       if (status?.status === 'rejected') throw rejectionError(status);
       if (status?.status === 'accepted') {
         const { position: _command, consistencyToken: _pending, ...rest } = body;
-        const decided = { ...rest, ...decidedBody(status) };
+        const decided = { ...rest, ...decidedBody(tokens, status) };
         return sendAnswer(response, { status: created ? 201 : 200, body: decided, replayed: pending.replayed, ...(created ? { location: created(decided) } : {}) });
       }
     }

@@ -5,7 +5,8 @@ import { createKafka, kafkaSasl } from '@thalweg/platform/kafka';
 import { runService } from '@thalweg/platform/lifecycle';
 import { createProjector, projectorReadiness } from '@thalweg/platform/projection';
 import { createSchemaRegistryClient } from '@thalweg/platform/registry';
-import { createPublisher } from '@thalweg/platform/events';
+import { consistencyTokenKeys } from '@thalweg/platform/config';
+import { createConsistencyTokens, createPublisher } from '@thalweg/platform/events';
 import { loadSchemaCatalog } from '@thalweg/platform/schemas';
 import { createLogger } from '@thalweg/platform/telemetry';
 import { deadLetterTopicName, loadTopicSpecs } from '@thalweg/platform/topics';
@@ -37,7 +38,7 @@ await runService(SERVICE, logger, async () => {
     logger,
   });
   await recorder.start();
-  const app = createCommandApi({ publisher, redis, outcomes, logger, security: config, idempotencyTtl: config.idempotencyTtl, waitMax: config.waitMax, readiness: [projectorReadiness(recorder)] });
+  const app = createCommandApi({ publisher, redis, outcomes, logger, security: config, tokens: createConsistencyTokens(consistencyTokenKeys(config)), idempotencyTtl: config.idempotencyTtl, waitMax: config.waitMax, readiness: [projectorReadiness(recorder)] });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info('listening', { host: config.host, port: config.port });
   return {

@@ -1,7 +1,7 @@
 import type { Request, Router } from 'express';
 import { identityOf, type AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
-import type { DomainEvent, Publisher, PublishResult } from '@thalweg/platform/events';
+import type { ConsistencyTokens, DomainEvent, Publisher, PublishResult } from '@thalweg/platform/events';
 import { parseFields, type Idempotency } from '@thalweg/platform/http';
 import { accepted, answerCommand } from './command-answer.ts';
 import { kycStates } from './kyc-workflow.ts';
@@ -13,6 +13,7 @@ export interface UserRouteDependencies {
   access: AccessControl;
   directory: UserDirectory;
   idempotency: Idempotency;
+  tokens: ConsistencyTokens;
   clock?: () => Date;
 }
 
@@ -52,7 +53,7 @@ const kycRules = {
 } as const;
 const userIdRule = { userId: { type: 'uuid' } } as const;
 
-export function userRoutes({ publisher, access, directory, idempotency, clock = () => new Date() }: UserRouteDependencies) {
+export function userRoutes({ publisher, access, directory, idempotency, tokens, clock = () => new Date() }: UserRouteDependencies) {
   /** The user, once the policy allows the action on it; a missing user is answered like another tenant's. */
   async function permittedUser(request: Request, action: string, userId: string) {
     const user = await directory.find(userId);
@@ -85,7 +86,7 @@ export function userRoutes({ publisher, access, directory, idempotency, clock = 
           }
           // Once the user is on the log the email stays theirs, whatever happens next.
           await directory.record({ userId, tenant, email, kycState: 'pending' });
-          return accepted(result, { userId });
+          return accepted(tokens, result, { userId });
         },
         (body) => `/v1/users/${String(body.userId)}`,
       );
@@ -97,7 +98,7 @@ export function userRoutes({ publisher, access, directory, idempotency, clock = 
       const user = await permittedUser(request, 'users:update-profile', userId);
       await answerCommand({ request, response, idempotency }, 'update-profile', async () => {
         const result = await publisher.publish(decideProfileUpdate(command, user, clock()) as DomainEvent);
-        return accepted(result, { userId });
+        return accepted(tokens, result, { userId });
       });
     });
 
@@ -111,7 +112,7 @@ export function userRoutes({ publisher, access, directory, idempotency, clock = 
         // Claimed before publishing, so two concurrent steps cannot both land, nor one follow
         // another that is not on the log yet.
         const result = await directory.kycStep(userId, previousState, state, () => publisher.publish(event as DomainEvent));
-        return accepted(result, { userId, kycState: state });
+        return accepted(tokens, result, { userId, kycState: state });
       });
     });
   };

@@ -11,6 +11,7 @@ import { createUserReads } from './user-reads.ts';
 import { userRoutes } from './user-routes.ts';
 import { createWalletReads } from './wallet-reads.ts';
 import { walletRoutes } from './wallet-routes.ts';
+import type { ConsistencyTokens } from '@thalweg/platform/events';
 
 export interface QueryApiDependencies {
   pool: pg.Pool;
@@ -24,10 +25,12 @@ export interface QueryApiDependencies {
   /** The user projection's consumer group. */
   userGroup: string;
   consistencyTimeout: number; // ms
+  /** Verifies the consistency tokens the command API signed. */
+  tokens: ConsistencyTokens;
 }
 
 /** The query API as an express app; main.ts wires it to real clients, tests too. */
-export function createQueryApi({ pool, mongo, redis, logger, security, ledgerGroup, userGroup, consistencyTimeout }: QueryApiDependencies) {
+export function createQueryApi({ pool, mongo, redis, logger, security, ledgerGroup, userGroup, consistencyTimeout, tokens }: QueryApiDependencies) {
   const db = mongo.db();
   // The user projection's live generation (a rebuild swaps it): where reads and tokens look.
   const userGenerations = createMongoGenerations({ client: mongo, database: db.databaseName, projection: 'identity', declaredGroup: userGroup });
@@ -38,12 +41,12 @@ export function createQueryApi({ pool, mongo, redis, logger, security, ledgerGro
   const wallets = walletRoutes({
     reads: createWalletReads(pool),
     access,
-    consistency: { position: createPostgresPosition({ pool, group: ledgerGroup, table: 'ledger.projection_offsets' }), topics: specs.consumedBy('projector-postgres'), timeout: consistencyTimeout, outcomes },
+    consistency: { position: createPostgresPosition({ pool, group: ledgerGroup, table: 'ledger.projection_offsets' }), topics: specs.consumedBy('projector-postgres'), timeout: consistencyTimeout, outcomes, tokens },
   });
   const users = userRoutes({
     reads: createUserReads(() => userGenerations.serving()),
     access,
-    consistency: { position: createMongoPosition({ serving: () => userGenerations.serving() }), topics: specs.consumedBy('projector-mongo'), timeout: consistencyTimeout, outcomes },
+    consistency: { position: createMongoPosition({ serving: () => userGenerations.serving() }), topics: specs.consumedBy('projector-mongo'), timeout: consistencyTimeout, outcomes, tokens },
   });
   return createServiceApp({
     name: 'query-api',

@@ -1,4 +1,4 @@
-import { databaseSettings, httpSettings, integer, logSettings, mongoSettings, rateLimitSettings, readConfig, redisSettings, securitySettings, string } from '@thalweg/platform/config';
+import { consistencyTokenSettings, databaseSettings, httpSettings, integer, logSettings, mongoSettings, rateLimitSettings, readConfig, redisSettings, securitySettings, string } from '@thalweg/platform/config';
 
 /** Read once at start-up; a wrong or unknown THALWEG_ variable stops the service with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -9,6 +9,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ...mongoSettings,
       ...redisSettings,
       ...securitySettings,
+      ...consistencyTokenSettings,
       ...rateLimitSettings,
       ...logSettings,
       ledgerGroup: string('THALWEG_LEDGER_PROJECTION_GROUP', { default: 'projector-postgres', description: 'Consumer group whose applied offsets answer consistency tokens' }),

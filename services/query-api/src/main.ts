@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
+import { consistencyTokenKeys } from '@thalweg/platform/config';
+import { createConsistencyTokens } from '@thalweg/platform/events';
 import { listen } from '@thalweg/platform/http';
 import { runService } from '@thalweg/platform/lifecycle';
 import { createLogger } from '@thalweg/platform/telemetry';
@@ -16,7 +18,7 @@ await runService('query-api', logger, async () => {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
   redis.on('error', (error) => logger.warn('redis error', { error }));
   const mongo = new MongoClient(config.mongodbUrl, { serverSelectionTimeoutMS: 3_000 });
-  const app = createQueryApi({ pool, mongo, userGroup: config.userGroup, redis, logger, security: config, ledgerGroup: config.ledgerGroup, consistencyTimeout: config.consistencyTimeout });
+  const app = createQueryApi({ pool, mongo, userGroup: config.userGroup, redis, logger, security: config, ledgerGroup: config.ledgerGroup, consistencyTimeout: config.consistencyTimeout, tokens: createConsistencyTokens(consistencyTokenKeys(config)) });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info('listening', { host: config.host, port: config.port });
   return {

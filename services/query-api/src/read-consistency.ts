@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { rejectionError, type CommandOutcomes } from '@thalweg/platform/commands';
 import { ThalwegError } from '@thalweg/platform/errors';
-import { decodeConsistencyToken, type ConsistencyPosition } from '@thalweg/platform/events';
+import type { ConsistencyPosition, ConsistencyTokens } from '@thalweg/platform/events';
 
 /** Waits for a projection to reach a position; throws when it does not within the bound. */
 export interface PositionWaiter {
@@ -16,6 +16,8 @@ export interface ReadConsistencyOptions {
   topics: string[];
   /** The command side's record of each command, for the token a command answers with before its outcome. */
   outcomes: Pick<CommandOutcomes, 'waitForDecision'>;
+  /** Verifies the tokens' signatures (the command API signs them). */
+  tokens: ConsistencyTokens;
 }
 
 const notReached = (what: string, timeout: number) =>
@@ -26,13 +28,14 @@ const notReached = (what: string, timeout: number) =>
  * it reads has applied every position the token names (else THALWEG_CONSISTENCY_NOT_REACHED, a
  * 503). A command's own token waits for the ledger's decision first: a rejected command is
  * answered with its rejection (422), never with a read that would present it as applied. A token
- * of a topic the projection does not read is the client's mistake (400): no wait would reach it.
+ * of a topic the projection does not read is the client's mistake (400): no wait would reach it;
+ * so is one the command API did not sign as it is (400 before any wait).
  */
-export function readConsistency({ position, timeout, topics, outcomes }: ReadConsistencyOptions) {
+export function readConsistency({ position, timeout, topics, outcomes, tokens }: ReadConsistencyOptions) {
   return async (request: Request): Promise<void> => {
     const token = request.header('consistency-token');
     if (!token) return;
-    const target = decodeConsistencyToken(token);
+    const target = tokens.decode(token);
     const deadline = Date.now() + timeout;
     let { positions } = target;
     if (target.commandId) {

@@ -1,3 +1,4 @@
+import { ThalwegError } from '../errors/index.ts';
 import { integer, list, oneOf, optionalString, string } from './env-reader.ts';
 
 /** Settings shared by every service that talks to the backbone, with the native stack's defaults. */
@@ -69,3 +70,21 @@ export const observabilitySettings = {
   prometheusUrl: string('THALWEG_PROMETHEUS_URL', { default: 'http://127.0.0.1:9090', description: 'Prometheus base URL (its HTTP API)' }),
   tracesUrl: string('THALWEG_TRACES_URL', { default: 'http://127.0.0.1:16686', description: "The trace backend's query API (Jaeger)" }),
 };
+
+/**
+ * The keys consistency tokens are signed with: command-api signs, query-api verifies, so both
+ * read the same variables. No default secret; a rotation sets the new key and moves the old one to
+ * the previous key until the tokens it signed are of no use (minutes).
+ */
+export const consistencyTokenSettings = {
+  consistencyTokenKey: optionalString('THALWEG_CONSISTENCY_TOKEN_KEY', { description: 'HMAC-SHA256 key consistency tokens are signed with, at least 32 characters; required' }),
+  consistencyTokenPreviousKey: optionalString('THALWEG_CONSISTENCY_TOKEN_PREVIOUS_KEY', { description: 'The key before a rotation: tokens it signed are still accepted' }),
+};
+
+/** The signing keys from those settings; an unset key stops the service at start-up, naming the variable. */
+export function consistencyTokenKeys({ consistencyTokenKey, consistencyTokenPreviousKey }: { consistencyTokenKey: string; consistencyTokenPreviousKey: string }): { key: string; previousKey?: string } {
+  if (consistencyTokenKey === '') {
+    throw new ThalwegError('THALWEG_CONFIG_INVALID', 'THALWEG_CONSISTENCY_TOKEN_KEY: is required (consistency tokens are signed with it)', { details: { variable: 'THALWEG_CONSISTENCY_TOKEN_KEY' } });
+  }
+  return { key: consistencyTokenKey, ...(consistencyTokenPreviousKey ? { previousKey: consistencyTokenPreviousKey } : {}) };
+}

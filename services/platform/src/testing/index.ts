@@ -7,7 +7,7 @@ export type { ServiceProcess } from './service-process.ts';
 export { onCleanup } from './cleanup.ts';
 export { createTestMongoDatabase } from './test-mongo.ts';
 export { createTestRedis } from './test-redis.ts';
-export { userToken, serviceToken, securityEnv } from './test-tokens.ts';
+export { userToken, serviceToken, securityEnv, testConsistencyTokens } from './test-tokens.ts';
 export { startOpaProcess } from './opa-process.ts';
 export type { OpaProcess } from './opa-process.ts';
 export { devKafkaPassword, devKafkaSasl, serviceKafkaEnv } from './service-credentials.ts';

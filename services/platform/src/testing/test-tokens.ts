@@ -1,4 +1,5 @@
 import { testStack } from './test-stack.ts';
+import { createConsistencyTokens } from '../events/index.ts';
 
 // Real tokens from the stack's Keycloak (realm `thalweg` as code): users sign in through the
 // public CLI client with `<user>-password`, service clients use `<client>-dev-secret`.
@@ -28,7 +29,16 @@ export function serviceToken(clientId: string): Promise<string> {
   return requestToken(`client:${clientId}`, { grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientId}-dev-secret` });
 }
 
-/** The settings a service needs to check tokens and ask the policy, for `startServiceProcess`. */
+/** The key the tests' command and query APIs sign and verify consistency tokens with. */
+const TEST_CONSISTENCY_TOKEN_KEY = 'thalweg-test-consistency-token-key-000000';
+
+/** Tokens as the tests' command API signs them: for a test that builds one the API would issue. */
+export const testConsistencyTokens = createConsistencyTokens({ key: TEST_CONSISTENCY_TOKEN_KEY });
+
+/**
+ * The settings a service needs to check tokens and ask the policy, and to sign or verify
+ * consistency tokens, for `startServiceProcess`.
+ */
 export function securityEnv(): Record<string, string> {
-  return { THALWEG_KEYCLOAK_URL: testStack.keycloakUrl, THALWEG_OPA_URL: testStack.opaUrl };
+  return { THALWEG_KEYCLOAK_URL: testStack.keycloakUrl, THALWEG_OPA_URL: testStack.opaUrl, THALWEG_CONSISTENCY_TOKEN_KEY: TEST_CONSISTENCY_TOKEN_KEY };
 }
