@@ -345,7 +345,7 @@ for (const backend of ['postgres', 'typesense'] as const) {
     // Wiped, Kafka's committed offsets past every event: the whole history is projected again.
     await fixture.store.wipe();
     const fourth = await fixture.startProjector();
-    await waitFor(async () => (await fixture.user(ada))?.kycState === 'submitted' && (await fixture.documents('users')).length === markers.length + 1, { description: 'the history projected again' });
+    await waitFor(async () => (await fixture.user(ada))?.kycState === 'submitted' && (await fixture.documents('users')).length === markers.length + 1, { timeout: 60_000, description: 'the history projected again' });
     assert.deepEqual(await fixture.user(ada), complete);
     await fourth.stop();
     const rebuilt = await fixture.documents('users');
