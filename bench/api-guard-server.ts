@@ -7,8 +7,9 @@ import { createApiSecurity, createServiceApp, listen } from '@thalweg/platform/h
 import { createLogger } from '@thalweg/platform/telemetry';
 import { testStack } from '@thalweg/platform/testing';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Requests per round and concurrent callers (BENCH_REQUESTS, BENCH_CONCURRENCY). */
+export const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
+export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const logger = createLogger({ level: 'error', bindings: { service: 'bench' } });
 const percentile = (sorted: number[], share: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))]!;
 

@@ -7,10 +7,8 @@ import { cpus, totalmem } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { testStack, userToken } from '@thalweg/platform/testing';
-import { cases, round, serve } from './api-guard-server.ts';
+import { CONCURRENCY, REQUESTS, cases, round, serve } from './api-guard-server.ts';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 

@@ -12,10 +12,9 @@ import { cpus, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { userToken } from '@thalweg/platform/testing';
-import { round } from './api-guard-server.ts';
+import { REQUESTS, round } from './api-guard-server.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
 const run = promisify(execFile);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 

@@ -66,7 +66,7 @@ export interface ConsistencyTokenKeys {
 }
 
 /** Shorter keys are refused at start-up: HMAC-SHA256 wants at least its output's 32 bytes. */
-export const MIN_TOKEN_KEY_LENGTH = 32;
+const MIN_TOKEN_KEY_LENGTH = 32;
 
 /**
  * Consistency tokens, signed: `ct1.` or `ct2.` + base64url JSON of what the read waits for, then

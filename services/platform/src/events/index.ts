@@ -9,6 +9,6 @@ export { checkPayload, assertPayload } from './payload-validation.ts';
 export { uuidv7 } from './uuid-v7.ts';
 export { derivedUuid } from './derived-id.ts';
 export { isTraceparent, newTraceparent } from './trace-context.ts';
-export { createConsistencyTokens, MIN_TOKEN_KEY_LENGTH } from './consistency-token.ts';
+export { createConsistencyTokens } from './consistency-token.ts';
 export type { ConsistencyPosition, ConsistencyTarget, ConsistencyTokenKeys, ConsistencyTokens } from './consistency-token.ts';
 export { recordTraceHeaders, tracedRecords } from './record-trace.ts';

@@ -20,8 +20,6 @@ export async function typesenseHealth(url: string): Promise<void> {
 /** An open search index with what a service needs around it: a readiness probe and a way to close. */
 export interface SearchBackend {
   index: SearchIndex;
-  /** The PostgreSQL pool of the postgres backend (its offsets live beside the collections); none for Typesense. */
-  pool?: pg.Pool;
   /** Throws when the backend cannot be reached. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -55,7 +53,6 @@ export function openSearchBackend({ settings, schemas, poolSize = 5, onPoolError
   pool.on('error', onPoolError);
   return {
     index: createPostgresSearchIndex({ pool, schemas }),
-    pool,
     ready: async () => {
       await pool.query('SELECT 1');
     },

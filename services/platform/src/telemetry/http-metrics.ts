@@ -3,7 +3,7 @@ import { Histogram } from 'prom-client';
 import { metricsRegistry, secondsSince } from './metrics-registry.ts';
 
 /** OpenTelemetry's `http.server.request.duration`, as Prometheus names it; its count is the request count. */
-export const httpRequestDuration = new Histogram({
+const httpRequestDuration = new Histogram({
   name: 'http_server_request_duration_seconds',
   help: 'HTTP requests answered, by method, route template and status code',
   labelNames: ['method', 'route', 'status_code'],

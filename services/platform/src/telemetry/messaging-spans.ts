@@ -19,7 +19,7 @@ export interface TraceHeaders {
 }
 
 /** The context a record's trace headers name: its creation context (the span that sent it). */
-export function creationContext(headers: TraceHeaders): Context {
+function creationContext(headers: TraceHeaders): Context {
   return propagation.extract(ROOT_CONTEXT, headers);
 }
 
