@@ -33,6 +33,8 @@
 #   <name>_stop_signal          signal that stops it quickly (default TERM)
 #   <name>_ready_timeout        seconds to wait for readiness (default 90)
 #   <name>_tools                tool names accepted by `stack.sh run`, each a function tool_<name>
+# A tool environment (tools/<name>.sh: nothing runs, it only offers tools) defines <name>_install
+# and <name>_tools.
 set -euo pipefail
 
 # shellcheck source=lib.sh
@@ -44,6 +46,14 @@ COMPONENTS=(postgres ferretdb redis typesense kafka registry opa keycloak promet
 for c in "${COMPONENTS[@]}"; do
   # shellcheck source=/dev/null
   source "$NATIVE_DIR/components/$c.sh"
+done
+
+# Tool environments, made on first use by `run`.
+TOOLSETS=(python)
+
+for c in "${TOOLSETS[@]}"; do
+  # shellcheck source=/dev/null
+  source "$NATIVE_DIR/tools/$c.sh"
 done
 
 # ---------------------------------------------------------------------------
@@ -265,7 +275,7 @@ write_env() {
 cmd_run() {
   [ "$#" -ge 1 ] || die "usage: stack.sh run <tool> [args...]"
   local tool="$1" c t; shift
-  for c in "${COMPONENTS[@]}"; do
+  for c in "${COMPONENTS[@]}" "${TOOLSETS[@]}"; do
     has_fn "${c}_tools" || continue
     for t in $("${c}_tools"); do
       if [ "$t" = "$tool" ]; then "${c}_install" >&2; "tool_${t//-/_}" "$@"; return; fi
