@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isThalwegError } from '@thalweg/platform/errors';
 import { createContext, processIo, type CliContext, type CliIo, type CliOptions } from './cli-context.ts';
+import { asyncapi } from './commands/asyncapi.ts';
 import { dlqDiscard } from './commands/dlq-discard.ts';
 import { dlqList } from './commands/dlq-list.ts';
 import { dlqReplay } from './commands/dlq-replay.ts';
@@ -26,6 +27,7 @@ const commands: Record<string, { run: (context: CliContext) => Promise<number>; 
   'schemas check': { run: schemasCheck, options: [...locationOptions, 'online'] },
   'schemas register': { run: schemasRegister, options: [...locationOptions, 'subject'] },
   'schemas generate': { run: schemasGenerate, options: [...locationOptions, 'check', 'out'] },
+  asyncapi: { run: asyncapi, options: [...locationOptions, 'check', 'out'] },
   'topics plan': { run: topicsPlan, options: [...locationOptions, 'allow-destructive'] },
   'topics apply': { run: topicsApply, options: [...locationOptions, 'allow-destructive'] },
   'projections list': { run: projectionsList, options: [...locationOptions, 'json'] },

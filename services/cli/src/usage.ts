@@ -36,6 +36,7 @@ Usage:
   thalweg schemas register [--subject <s>]...
                                         register the schemas under their subjects
   thalweg schemas generate [--check]    write the TypeScript payload types
+  thalweg asyncapi [--check]            write the AsyncAPI document of topics/ and schemas/
   thalweg topics plan [--allow-destructive <topic>]...
                                         show what reconciling the cluster would do
   thalweg topics apply [--allow-destructive <topic>]...
@@ -127,6 +128,18 @@ ${locations}
 
 ${environment}`,
 };
+
+commandUsage.asyncapi = `thalweg asyncapi [--check] [--out <file>]
+
+Writes the AsyncAPI 3.0.0 document generated from topics/*.yaml and schemas/**/*.avsc to
+<repo>/docs/asyncapi.json, or --out: a channel per topic (with its dead letter, retry and
+changelog topics) and its Kafka bindings, a message per event type (its Avro schema, the
+CloudEvents headers, the key, the subject), a send operation per producer and a receive operation
+per consumer group, and the native stack's brokers as the development server (SASL/SCRAM).
+The document is validated with the AsyncAPI parser first: an error writes nothing (exit 1).
+With --check nothing is written: exit 1 when the file is missing or out of date.
+
+${locations}`;
 
 commandUsage['projections list'] = `thalweg projections list [--json]
 
