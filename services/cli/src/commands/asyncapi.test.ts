@@ -3,15 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContext, type CliIo } from '../cli-context.ts';
+import { createContext } from '../cli-context.ts';
 import { runCli } from '../run-cli.ts';
+import { capturedIo as capture } from '../testing/captured-io.ts';
 import { asyncApiPath, asyncApiText } from './asyncapi.ts';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line), env: {} };
-}
 
 function tempFile(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'thalweg-asyncapi-'));
