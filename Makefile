@@ -47,10 +47,11 @@ stack: deps ## start the native stack and apply topics and schemas (what the tes
 	$(STACK_ENV) $(THALWEG) topics apply
 	$(STACK_ENV) $(THALWEG) schemas register
 
-check: deps ## typecheck, offline schema compatibility, generated types up to date
+check: deps ## typecheck, offline schema compatibility, generated types and AsyncAPI document up to date
 	npx tsc -b
 	$(THALWEG) schemas check
 	$(THALWEG) schemas generate --check
+	$(THALWEG) asyncapi --check
 
 check-compose: deps ## offline checks of compose/ (docker compose config, promtool, otelcol; tools built once into .thalweg/)
 	bash compose/check.sh --install-tools
