@@ -95,6 +95,12 @@ test("derived topics carry dead letters, replays or state, and their group's ope
     assert.ok(document.operations[`${topic.name}.send.${writer}`], `${writer} sends to ${topic.name}`);
     // Only projectors read their replays: no receive is documented for a group that takes none.
     const readsReplays = projectionCatalogue.some((projection) => projection.service === from.group);
+    if (topic.changelogOf) {
+      // The processor restores its state in a group of its own per instance.
+      const { pattern } = document.operations[`${topic.name}.receive.${from.group}`].bindings.kafka.groupId;
+      assert.match(`${from.group}-restore-0a1b2c3d`, new RegExp(pattern));
+      assert.doesNotMatch(from.group, new RegExp(pattern));
+    }
     if (topic.retryOf) assert.equal(document.operations[`${topic.name}.receive.${from.group}`]?.bindings.kafka.groupId.enum[0], readsReplays ? from.group : undefined, topic.name);
   }
   const deadLetter = document.components.messages[derivedMessageIds.deadLetter].headers;

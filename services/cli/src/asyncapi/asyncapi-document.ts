@@ -1,7 +1,7 @@
 import { kafkaSettings } from '@thalweg/platform/config';
 import { CONTENT_TYPE_AVRO } from '@thalweg/platform/events';
 import type { SchemaCatalog } from '@thalweg/platform/schemas';
-import { derivedFrom, desiredTopics, projectionCatalogue, type DesiredTopic, type TopicSpecs } from '@thalweg/platform/topics';
+import { deadLetterRetentionMs, derivedFrom, desiredTopics, projectionCatalogue, type DesiredTopic, type TopicSpecs } from '@thalweg/platform/topics';
 import { avroSchemaFormat, cloudEventHeadersId, derivedMessageIds, derivedMessages, eventMessage } from './asyncapi-messages.ts';
 import { cloudEventHeaders } from './header-schemas.ts';
 import { ref, sortedObject, type JsonObject } from './json-document.ts';
@@ -38,7 +38,9 @@ function operation(action: 'send' | 'receive', channel: string, messageIds: stri
 /** Only projectors read their retry topics (and rebuild generations as `<group>-g<N>`); other groups take no replays. */
 const projectors = new Set(projectionCatalogue.map((projection) => projection.service));
 
-const groupBinding = (group: string) => ({ kafka: { groupId: { type: 'string', enum: [group] }, bindingVersion: kafkaBindingVersion } });
+const groupBinding = (groupId: JsonObject) => ({ kafka: { groupId: { type: 'string', ...groupId }, bindingVersion: kafkaBindingVersion } });
+/** The consumer group declared in the spec. */
+const declaredGroup = (group: string) => groupBinding({ enum: [group] });
 
 /** A derived topic's channel and operations: dead letters, replays or a stateful group's state. */
 function derivedChannel(topic: DesiredTopic, channels: Array<[string, JsonObject]>, operations: Array<[string, JsonObject]>): void {
@@ -51,7 +53,7 @@ function derivedChannel(topic: DesiredTopic, channels: Array<[string, JsonObject
   const id = (action: string, who: string) => `${topic.name}.${action}.${who}`;
   if (topic.deadLetterOf) {
     const ids = [derivedMessageIds.deadLetter];
-    add(derivedMessageIds.deadLetter, `Dead letters of ${of}`, `Derived from topics/${from.topic}.yaml, never written by hand: what ${from.group} could never apply, kept for 30 days.`, [
+    add(derivedMessageIds.deadLetter, `Dead letters of ${of}`, `Derived from topics/${from.topic}.yaml, never written by hand: what ${from.group} could never apply, kept for ${deadLetterRetentionMs / 86_400_000} days.`, [
       [id('send', from.group), operation('send', topic.name, ids, `${from.group} dead-letters a record it can never apply, and moves on.`)],
       [id('receive', operator), operation('receive', topic.name, ids, 'The operator lists, shows, replays and discards dead letters (`thalweg dlq`).')],
     ]);
@@ -61,13 +63,19 @@ function derivedChannel(topic: DesiredTopic, channels: Array<[string, JsonObject
     const description = `Derived from topics/${from.topic}.yaml, never written by hand: dead letters sent back to ${from.group}, and to no other group.${reads ? '' : ` ${from.group} is not a projector and takes no replays: \`thalweg dlq replay\` refuses to send here while it runs.`}`;
     add(derivedMessageIds.replay, `Replays for ${of}`, description, [
       [id('send', operator), operation('send', topic.name, ids, 'The operator replays dead letters (`thalweg dlq replay`).')],
-      ...(reads ? [[id('receive', from.group), operation('receive', topic.name, ids, `${from.group} reads its replays beside ${from.topic}.`, { bindings: groupBinding(from.group) })] as [string, JsonObject]] : []),
+      ...(reads ? [[id('receive', from.group), operation('receive', topic.name, ids, `${from.group} reads its replays beside ${from.topic}.`, { bindings: declaredGroup(from.group) })] as [string, JsonObject]] : []),
     ]);
   } else {
     const ids = [derivedMessageIds.changelog];
     add(derivedMessageIds.changelog, `State of ${of}`, `Derived from topics/${from.topic}.yaml for the stateful group ${from.group}: its state per partition (partition p of the state is partition p of the changelog), compacted.`, [
       [id('send', from.group), operation('send', topic.name, ids, `${from.group} writes its state changes in the transaction of each batch.`)],
-      [id('receive', from.group), operation('receive', topic.name, ids, `${from.group} restores a partition's state when it is assigned the partition (read by assignment, outside any group).`)],
+      [
+        id('receive', from.group),
+        operation('receive', topic.name, ids, `${from.group} restores a partition's state when it is assigned the partition.`, {
+          description: `Each instance reads the changelog in a group of its own, ${from.group}-restore-<8 hex digits>, committed records only.`,
+          bindings: groupBinding({ pattern: `^${from.group}-restore-[0-9a-f]{8}$` }),
+        }),
+      ],
     ]);
   }
 }
@@ -109,7 +117,7 @@ export function asyncApiDocument({ specs, catalog, version }: AsyncApiDocumentOp
         `${spec.name}.receive.${consumer.group}`,
         operation('receive', spec.name, spec.eventTypes, `${consumer.group} reads ${spec.name} in its consumer group.`, {
           ...(consumer.description || how ? { description: `${consumer.description ?? ''}${how}`.trim() } : {}),
-          bindings: groupBinding(consumer.group),
+          bindings: declaredGroup(consumer.group),
         }),
       ]);
     }
