@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { CommandOutcomes } from '@thalweg/platform/commands';
 import type { ConsistencyTokens, Publisher } from '@thalweg/platform/events';
-import { createApiSecurity, createIdempotency, createServiceApp, type ApiSecuritySettings, type ReadinessCheck } from '@thalweg/platform/http';
+import { createApiSecurity, createIdempotency, createServiceApp, mountRoutes, type ApiSecuritySettings, type ReadinessCheck } from '@thalweg/platform/http';
 import type { Logger } from '@thalweg/platform/telemetry';
 import { commandRoutes } from './command-routes.ts';
 import { ledgerCommands } from './ledger-answer.ts';
-import { commandApiOpenapi } from './openapi.ts';
+import { commandApiContracts, commandApiOpenapi } from './openapi.ts';
 import { createUserDirectory } from './user-directory.ts';
 import { userRoutes } from './user-routes.ts';
 import { createWalletDirectory } from './wallet-directory.ts';
@@ -41,11 +41,7 @@ export function createCommandApi({ publisher, redis, outcomes, logger, security,
     logger,
     openapi: commandApiOpenapi,
     guards,
-    routes: (router) => {
-      wallets(router);
-      commands(router);
-      users(router);
-    },
+    routes: mountRoutes(commandApiContracts, [...wallets, ...commands, ...users]),
     readiness: [
       { name: 'kafka', check: () => publisher.connect() },
       {

@@ -1,9 +1,11 @@
-import type { Request, Router } from 'express';
+import type { Request } from 'express';
+import Type from 'typebox';
 import { identityOf, type AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
 import type { ConsistencyTokens, DomainEvent, Publisher, PublishResult } from '@thalweg/platform/events';
-import { parseFields, type Idempotency } from '@thalweg/platform/http';
+import { PATTERN_HINT, contractRoute, problemAnswer, routeContract, type Idempotency, type ResponseContract } from '@thalweg/platform/http';
 import { accepted, answerCommand } from './command-answer.ts';
+import { acceptedEventSchema, commandHeaders, consistencyTokenHeader, locationHeader, queryApiLink, replayedHeader, uuid } from './contract-schemas.ts';
 import { kycStates } from './kyc-workflow.ts';
 import { decideKycStep, decideProfileUpdate, decideRegisterUser } from './user-commands.ts';
 import type { UserDirectory } from './user-directory.ts';
@@ -17,41 +19,93 @@ export interface UserRouteDependencies {
   clock?: () => Date;
 }
 
-const COUNTRY = { type: 'string', pattern: /^[A-Z]{2}$/, patternHint: 'must be an ISO 3166-1 alpha-2 code such as FR' } as const;
-const NAME = { type: 'string', minLength: 1, maxLength: 200 } as const;
-const registerRules = {
-  userId: { type: 'uuid', required: false },
-  email: { type: 'string', maxLength: 254, pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, patternHint: 'must be an email address' },
-  name: NAME,
-  country: COUNTRY,
-} as const;
-const profileRules = {
-  name: { ...NAME, required: false },
-  country: { ...COUNTRY, required: false },
-  preferences: {
-    type: 'object',
-    required: false,
-    fields: {
-      language: { type: 'string', pattern: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, patternHint: 'must be a BCP 47 language tag such as fr or en-GB' },
-      timeZone: { type: 'string', minLength: 1, maxLength: 64, pattern: /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, patternHint: 'must be an IANA time zone such as Europe/Paris' },
-      notifications: { type: 'object', fields: { email: { type: 'boolean' }, sms: { type: 'boolean' }, marketing: { type: 'boolean' } } },
-    },
+const country = Type.String({ pattern: '^[A-Z]{2}$', [PATTERN_HINT]: 'must be an ISO 3166-1 alpha-2 code such as FR', description: 'ISO 3166-1 alpha-2.' });
+const name = Type.String({ minLength: 1, maxLength: 200 });
+const userPath = Type.Object({ userId: uuid() });
+const headers = Type.Object(commandHeaders);
+// The domain holds a language and a time zone, never an empty one: preferences are replaced as a
+// whole, and clearing one is not a change the profile knows.
+const preferences = Type.Object(
+  {
+    language: Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', [PATTERN_HINT]: 'must be a BCP 47 language tag such as fr or en-GB', description: 'BCP 47 tag such as fr or en-GB.' }),
+    timeZone: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$',
+      [PATTERN_HINT]: 'must be an IANA time zone such as Europe/Paris',
+      description: 'IANA time zone such as Europe/Paris.',
+    }),
+    notifications: Type.Object({ email: Type.Boolean(), sms: Type.Boolean(), marketing: Type.Boolean() }, { additionalProperties: false }),
   },
-} as const;
-const kycRules = {
-  state: { type: 'enum', values: kycStates },
-  reason: { type: 'string', required: false, minLength: 1, maxLength: 500 },
-  documents: {
-    type: 'array',
-    required: false,
-    maxItems: 10,
-    items: {
-      type: 'object',
-      fields: { documentId: { type: 'string', minLength: 1, maxLength: 128 }, kind: { type: 'enum', values: ['passport', 'id_card', 'driving_licence', 'proof_of_address'] } },
-    },
-  },
-} as const;
-const userIdRule = { userId: { type: 'uuid' } } as const;
+  { additionalProperties: false, description: 'Replaced as a whole when given.' },
+);
+const kycDocument = Type.Object(
+  { documentId: Type.String({ minLength: 1, maxLength: 128 }), kind: Type.Enum(['passport', 'id_card', 'driving_licence', 'proof_of_address']) },
+  { additionalProperties: false },
+);
+
+const userLinks = {
+  UpdateProfile: { operationId: 'updateProfile', parameters: { userId: '$response.body#/userId' } },
+  DecideKyc: { operationId: 'decideKyc', parameters: { userId: '$response.body#/userId' } },
+  GetUser: queryApiLink('/v1/users/{userId}', { userId: '$response.body#/userId', 'header.Consistency-Token': '$response.body#/consistencyToken' }),
+};
+const acceptedAnswer = (body: ResponseContract['body'], links: ResponseContract['links'], more: ResponseContract['headers'] = {}): ResponseContract => ({
+  description: 'Accepted: the event is on Kafka. Read it back with the Consistency-Token header.',
+  headers: { 'Consistency-Token': consistencyTokenHeader, 'Idempotent-Replayed': replayedHeader, ...more },
+  body,
+  links,
+});
+const userResponses = {
+  '409': problemAnswer('A request with this Idempotency-Key still runs, or the command contradicts the current state (THALWEG_CONFLICT).'),
+  '422': problemAnswer('The Idempotency-Key was used with another request (THALWEG_IDEMPOTENCY_KEY_REUSED).'),
+};
+const notFound = problemAnswer("No such user for this caller (another tenant's is as unknown).");
+
+export const userContracts = {
+  registerUser: routeContract({
+    method: 'post',
+    path: '/v1/users',
+    operationId: 'registerUser',
+    summary: 'Register a user',
+    headers,
+    body: Type.Object(
+      {
+        userId: Type.Optional(uuid('Optional client-chosen id.')),
+        email: Type.String({ format: 'email', maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$', [PATTERN_HINT]: 'must be an email address', description: 'Unique within the tenant (409 otherwise).' }),
+        name,
+        country,
+      },
+      { additionalProperties: false },
+    ),
+    responses: { '202': acceptedAnswer(acceptedEventSchema({ userId: uuid() }), userLinks, { Location: locationHeader }), ...userResponses },
+  }),
+  updateProfile: routeContract({
+    method: 'patch',
+    path: '/v1/users/{userId}/profile',
+    operationId: 'updateProfile',
+    summary: "Update a user's profile",
+    description: 'Changes the parts given, at least one of name, country, preferences (400 otherwise).',
+    params: userPath,
+    headers,
+    body: Type.Object({ name: Type.Optional(name), country: Type.Optional(country), preferences: Type.Optional(preferences) }, { additionalProperties: false }),
+    responses: { '202': acceptedAnswer(acceptedEventSchema({ userId: uuid() }), { GetUser: userLinks.GetUser }), '404': notFound, ...userResponses },
+  }),
+  decideKyc: routeContract({
+    method: 'post',
+    path: '/v1/users/{userId}/kyc-decisions',
+    operationId: 'decideKyc',
+    summary: 'Take one step of the KYC workflow',
+    description:
+      'pending -> submitted (with documents) -> in_review -> approved | rejected (with a reason); rejected -> submitted. Any other step is a 409; documents without a submission, or a rejection without a reason, a 400.',
+    params: userPath,
+    headers,
+    body: Type.Object(
+      { state: Type.Enum([...kycStates]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })), documents: Type.Optional(Type.Array(kycDocument, { maxItems: 10 })) },
+      { additionalProperties: false },
+    ),
+    responses: { '202': acceptedAnswer(acceptedEventSchema({ userId: uuid(), kycState: Type.Enum([...kycStates]) }), { GetUser: userLinks.GetUser }), '404': notFound, ...userResponses },
+  }),
+};
 
 export function userRoutes({ publisher, access, directory, idempotency, tokens, clock = () => new Date() }: UserRouteDependencies) {
   /** The user, once the policy allows the action on it; a missing user is answered like another tenant's. */
@@ -62,9 +116,8 @@ export function userRoutes({ publisher, access, directory, idempotency, tokens, 
     return user;
   }
 
-  return (router: Router) => {
-    router.post('/users', async (request, response) => {
-      const command = parseFields(request.body, registerRules);
+  return [
+    contractRoute(userContracts.registerUser, async ({ body: command }, request, response) => {
       await access.authorize(request, 'users:register', { type: 'user' });
       const { tenant } = identityOf(request);
       await answerCommand(
@@ -90,21 +143,17 @@ export function userRoutes({ publisher, access, directory, idempotency, tokens, 
         },
         (body) => `/v1/users/${String(body.userId)}`,
       );
-    });
+    }),
 
-    router.patch('/users/:userId/profile', async (request, response) => {
-      const { userId } = parseFields(request.params, userIdRule, 'path');
-      const command = parseFields(request.body, profileRules);
+    contractRoute(userContracts.updateProfile, async ({ params: { userId }, body: command }, request, response) => {
       const user = await permittedUser(request, 'users:update-profile', userId);
       await answerCommand({ request, response, idempotency }, 'update-profile', async () => {
         const result = await publisher.publish(decideProfileUpdate(command, user, clock()) as DomainEvent);
         return accepted(tokens, result, { userId });
       });
-    });
+    }),
 
-    router.post('/users/:userId/kyc-decisions', async (request, response) => {
-      const { userId } = parseFields(request.params, userIdRule, 'path');
-      const command = parseFields(request.body, kycRules);
+    contractRoute(userContracts.decideKyc, async ({ params: { userId }, body: command }, request, response) => {
       const user = await permittedUser(request, 'users:decide-kyc', userId);
       await answerCommand({ request, response, idempotency }, 'kyc-decision', async () => {
         const event = decideKycStep(command, user, identityOf(request).subject, clock());
@@ -114,6 +163,6 @@ export function userRoutes({ publisher, access, directory, idempotency, tokens, 
         const result = await directory.kycStep(userId, previousState, state, () => publisher.publish(event as DomainEvent));
         return accepted(tokens, result, { userId, kycState: state });
       });
-    });
-  };
+    }),
+  ];
 }

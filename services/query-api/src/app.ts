@@ -2,11 +2,11 @@ import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { MongoClient } from 'mongodb';
 import { createCommandOutcomes } from '@thalweg/platform/commands';
-import { createApiSecurity, createServiceApp, type ApiSecuritySettings } from '@thalweg/platform/http';
+import { createApiSecurity, createServiceApp, mountRoutes, type ApiSecuritySettings } from '@thalweg/platform/http';
 import { createMongoGenerations, createMongoPosition, createPostgresPosition } from '@thalweg/platform/projection';
 import { loadTopicSpecs } from '@thalweg/platform/topics';
 import type { Logger } from '@thalweg/platform/telemetry';
-import { queryApiOpenapi } from './openapi.ts';
+import { queryApiContracts, queryApiOpenapi } from './openapi.ts';
 import { createUserReads } from './user-reads.ts';
 import { userRoutes } from './user-routes.ts';
 import { createWalletReads } from './wallet-reads.ts';
@@ -53,10 +53,7 @@ export function createQueryApi({ pool, mongo, redis, logger, security, ledgerGro
     logger,
     openapi: queryApiOpenapi,
     guards,
-    routes: (router) => {
-      wallets(router);
-      users(router);
-    },
+    routes: mountRoutes(queryApiContracts, [...wallets, ...users]),
     readiness: [
       {
         name: 'postgres',

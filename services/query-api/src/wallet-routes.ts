@@ -1,8 +1,10 @@
-import type { Request, Router } from 'express';
+import type { Request } from 'express';
+import Type from 'typebox';
 import type { AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
-import { parseFields } from '@thalweg/platform/http';
+import { PATTERN_HINT, contractRoute, problemAnswer, routeContract } from '@thalweg/platform/http';
 import { readConsistency, type ReadConsistencyOptions } from './read-consistency.ts';
+import { readHeaders, readResponses, timestamp, uuid } from './read-contracts.ts';
 import type { WalletReads } from './wallet-reads.ts';
 
 export interface WalletRouteDependencies {
@@ -12,11 +14,73 @@ export interface WalletRouteDependencies {
   consistency: ReadConsistencyOptions;
 }
 
-const walletIdRule = { walletId: { type: 'uuid' } } as const;
-const pageRules = {
-  limit: { type: 'string', required: false, pattern: /^(?:[1-9]\d?|1\d\d|200)$/, patternHint: 'must be an integer from 1 to 200' },
-  cursor: { type: 'string', required: false, maxLength: 200 },
-} as const;
+const PAGE_SIZE = 50;
+
+export const walletSchema = Type.Object(
+  {
+    walletId: uuid(),
+    ownerId: Type.String(),
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+    balanceMinor: Type.Integer({ minimum: 0 }),
+    version: Type.Integer({ minimum: 1, description: 'Events applied to this wallet.' }),
+    openedAt: timestamp(),
+    updatedAt: timestamp(),
+  },
+  { additionalProperties: false },
+);
+
+export const entrySchema = Type.Object(
+  {
+    entryId: uuid(),
+    direction: Type.Enum(['credit', 'debit']),
+    amountMinor: Type.Integer({ minimum: 1 }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+    balanceAfterMinor: Type.Integer({ minimum: 0 }),
+    reference: Type.String(),
+    walletVersion: Type.Integer({ minimum: 1 }),
+    occurredAt: timestamp(),
+    eventId: Type.String(),
+    transferId: Type.Union([uuid(), Type.Null()], { description: 'The transfer the entry belongs to (its debit, its credit, or the money returned); null for a plain credit or debit.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const entryPageSchema = Type.Object(
+  { items: Type.Array(entrySchema), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'The cursor of the next page; null on the last.' }) },
+  { additionalProperties: false },
+);
+
+const walletPath = Type.Object({ walletId: uuid() });
+const notFound = problemAnswer("No such wallet for this caller (another tenant's is as unknown).");
+
+export const walletContracts = {
+  getWallet: routeContract({
+    method: 'get',
+    path: '/v1/wallets/{walletId}',
+    operationId: 'getWallet',
+    summary: 'A wallet and its balance',
+    params: walletPath,
+    headers: readHeaders,
+    responses: { '200': { description: 'The wallet', body: walletSchema }, '404': notFound, ...readResponses },
+  }),
+  listWalletEntries: routeContract({
+    method: 'get',
+    path: '/v1/wallets/{walletId}/entries',
+    operationId: 'listWalletEntries',
+    summary: "A wallet's entries, oldest first",
+    description: 'Unknown query parameters are refused (400).',
+    params: walletPath,
+    query: Type.Object(
+      {
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: PAGE_SIZE })),
+        cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]*$', [PATTERN_HINT]: 'must be a cursor returned by this API', description: 'nextCursor of the previous page.' })),
+      },
+      { additionalProperties: false },
+    ),
+    headers: readHeaders,
+    responses: { '200': { description: 'One page of entries, oldest first', body: entryPageSchema }, '404': notFound, ...readResponses },
+  }),
+};
 
 export function walletRoutes({ reads, access, consistency }: WalletRouteDependencies) {
   const awaitConsistency = readConsistency(consistency);
@@ -32,20 +96,16 @@ export function walletRoutes({ reads, access, consistency }: WalletRouteDependen
     return wallet;
   }
 
-  return (router: Router) => {
-    router.get('/wallets/:walletId', async (request, response) => {
-      const { walletId } = parseFields(request.params, walletIdRule, 'path');
+  return [
+    contractRoute(walletContracts.getWallet, async ({ params: { walletId } }, request, response) => {
       await awaitConsistency(request);
       response.json((await readableWallet(request, walletId)).view);
-    });
+    }),
 
-    router.get('/wallets/:walletId/entries', async (request, response) => {
-      const { walletId } = parseFields(request.params, walletIdRule, 'path');
-      const { limit, cursor } = parseFields(request.query, pageRules, 'query');
+    contractRoute(walletContracts.listWalletEntries, async ({ params: { walletId }, query: { limit = PAGE_SIZE, cursor } }, request, response) => {
       await awaitConsistency(request);
       const { tenant } = await readableWallet(request, walletId);
-      const page = await reads.entries(tenant, walletId, { limit: limit ? Number(limit) : 50, ...(cursor ? { cursor } : {}) });
-      response.json(page);
-    });
-  };
+      response.json(await reads.entries(tenant, walletId, { limit, ...(cursor ? { cursor } : {}) }));
+    }),
+  ];
 }

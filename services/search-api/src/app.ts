@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { createApiSecurity, createServiceApp, type ApiSecuritySettings } from '@thalweg/platform/http';
+import { createApiSecurity, createServiceApp, mountRoutes, type ApiSecuritySettings } from '@thalweg/platform/http';
 import type { CollectionSchema, SearchIndex } from '@thalweg/platform/search';
 import type { Logger } from '@thalweg/platform/telemetry';
-import { searchApiOpenapi } from './openapi.ts';
+import { searchApiContracts, searchApiDocument } from './openapi.ts';
 import { searchRoutes } from './search-routes.ts';
 
 export interface SearchApiDependencies {
@@ -18,12 +18,16 @@ export interface SearchApiDependencies {
 /** The search API as an express app; main.ts wires it to real clients. */
 export function createSearchApi({ index, collections, redis, logger, security, indexReady }: SearchApiDependencies) {
   const { guards, access } = createApiSecurity({ service: 'search-api', settings: security, redis, logger });
+  const contracts = searchApiContracts(collections);
   return createServiceApp({
     name: 'search-api',
     logger,
-    openapi: searchApiOpenapi,
+    openapi: searchApiDocument(contracts),
     guards,
-    routes: searchRoutes({ index, access, collections }),
+    routes: mountRoutes(
+      contracts.map(({ contract }) => contract),
+      searchRoutes({ index, access }, contracts),
+    ),
     readiness: [
       { name: 'search index', check: indexReady },
       {
