@@ -73,7 +73,7 @@ export const walletContracts = {
     query: Type.Object(
       {
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: PAGE_SIZE })),
-        cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]*$', [PATTERN_HINT]: 'must be a cursor returned by this API', description: 'nextCursor of the previous page.' })),
+        cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]*$', [PATTERN_HINT]: 'must be a cursor returned by this API', description: 'nextCursor of the previous page; any other text is a 400.' })),
       },
       { additionalProperties: false },
     ),
