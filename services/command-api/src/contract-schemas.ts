@@ -1,5 +1,5 @@
 import Type, { type TProperties, type TSchema } from 'typebox';
-import { PATTERN_HINT, type HeaderContract, type LinkContract } from '@thalweg/platform/http';
+import { IDEMPOTENCY_KEY_PATTERN, PATTERN_HINT, type HeaderContract, type LinkContract } from '@thalweg/platform/http';
 
 /** The schemas the command API's contracts share: request headers, answers and their headers. */
 
@@ -11,12 +11,12 @@ export const positionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-// The pattern of IDEMPOTENCY_KEY_PATTERN, which the idempotency store applies, with the letters
-// spelled out: `\w` means more than ASCII to other regular expression engines (Python's).
+// The pattern the idempotency store applies, with `\w` spelled out: it means more than ASCII to
+// other regular expression engines (Python's, a fuzzer's).
 export const commandHeaders = {
   'Idempotency-Key': Type.Optional(
     Type.String({
-      pattern: '^[A-Za-z0-9_.:-]{1,255}$',
+      pattern: IDEMPOTENCY_KEY_PATTERN.source.replaceAll('\\w', 'A-Za-z0-9_'),
       [PATTERN_HINT]: 'must be 1-255 characters of letters, digits, . _ : -',
       description: 'Makes a retry safe: the same key and request return the first answer; the same key with another request is a 422.',
     }),

@@ -14,7 +14,7 @@ export { openapiDocument } from './openapi-document.ts';
 export type { OpenapiDocumentOptions } from './openapi-document.ts';
 export { answerProblems, findContract } from './answer-conformance.ts';
 export type { ObservedAnswer } from './answer-conformance.ts';
-export { createIdempotency } from './idempotency.ts';
+export { createIdempotency, IDEMPOTENCY_KEY_PATTERN } from './idempotency.ts';
 export type { Idempotency, IdempotentResponse } from './idempotency.ts';
 export { createRateLimit } from './rate-limit.ts';
 export type { RateLimits, RateLimitOptions } from './rate-limit.ts';
