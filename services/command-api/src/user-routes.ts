@@ -84,10 +84,10 @@ export const userContracts = {
     path: '/v1/users/{userId}/profile',
     operationId: 'updateProfile',
     summary: "Update a user's profile",
-    description: 'Changes the parts given, at least one of name, country, preferences (400 otherwise).',
+    description: 'Changes the parts given: at least one of name, country, preferences.',
     params: userPath,
     headers,
-    body: Type.Object({ name: Type.Optional(name), country: Type.Optional(country), preferences: Type.Optional(preferences) }, { additionalProperties: false }),
+    body: Type.Object({ name: Type.Optional(name), country: Type.Optional(country), preferences: Type.Optional(preferences) }, { additionalProperties: false, minProperties: 1 }),
     responses: { '202': acceptedAnswer(acceptedEventSchema({ userId: uuid() }), { GetUser: userLinks.GetUser }), '404': notFound, ...userResponses },
   }),
   decideKyc: routeContract({

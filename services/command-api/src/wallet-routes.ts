@@ -112,7 +112,7 @@ export const walletContracts = {
     headers,
     body: Type.Object(
       {
-        destinationWalletId: uuid('Another wallet of the same tenant (404 otherwise).'),
+        destinationWalletId: uuid('Another wallet of the same tenant (404 otherwise); the source itself is a 400.'),
         amountMinor,
         currency: Type.Optional(currency("Must equal the wallets' currency.")),
         reference,

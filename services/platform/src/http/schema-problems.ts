@@ -71,6 +71,8 @@ function messageOf(error: TLocalizedValidationError, root: TSchema): string {
       return `must have at least ${limit} item(s)`;
     case 'maxItems':
       return `must have at most ${limit} items`;
+    case 'minProperties':
+      return `must have at least ${limit} field(s)`;
     case 'enum':
       return `must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
     case 'const':
