@@ -89,7 +89,7 @@ const underAnyOf = (error: TLocalizedValidationError, errors: TLocalizedValidati
   errors.some((other) => other.keyword === 'anyOf' && other !== error && error.schemaPath.startsWith(`${other.schemaPath}/anyOf/`));
 
 /** TypeBox's errors as Thalweg's field problems: one per wrong, missing or unknown field, each with its path. */
-export function fieldProblems(root: TSchema, errors: TLocalizedValidationError[], prefix: string): FieldProblem[] {
+function fieldProblems(root: TSchema, errors: TLocalizedValidationError[], prefix: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const error of errors) {
     const path = fieldPath(prefix, error.instancePath);
@@ -108,16 +108,12 @@ export function fieldProblems(root: TSchema, errors: TLocalizedValidationError[]
   return problems.filter((problem, index) => problems.findIndex((other) => other.field === problem.field) === index);
 }
 
-/** A compiled check of one schema: the problems of a value, none when it fits. */
+/** A compiled check of one schema: the problems of a value under `prefix`, none when it fits. */
 export interface SchemaCheck {
-  check(value: unknown): value is unknown;
   problems(value: unknown, prefix: string): FieldProblem[];
 }
 
 export function compileCheck(schema: TSchema): SchemaCheck {
   const validator = Compile(schema);
-  return {
-    check: (value): value is unknown => validator.Check(value),
-    problems: (value, prefix) => (validator.Check(value) ? [] : fieldProblems(schema, validator.Errors(value), prefix)),
-  };
+  return { problems: (value, prefix) => (validator.Check(value) ? [] : fieldProblems(schema, validator.Errors(value), prefix)) };
 }
