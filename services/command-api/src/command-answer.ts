@@ -28,11 +28,11 @@ function commandId(request: Request, scope: string, key: string | undefined): st
 export async function runCommand(
   { request, idempotency }: { request: Request; idempotency: Idempotency },
   operation: string,
-  command: (id: string) => Promise<IdempotentResponse>,
+  command: (id: string, origin: { derived: boolean }) => Promise<IdempotentResponse>,
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   const key = request.header('idempotency-key');
   const scope = `${identityOf(request).tenant}:${operation}`;
-  const execute = () => command(commandId(request, scope, key));
+  const execute = () => command(commandId(request, scope, key), { derived: key !== undefined });
   // An empty header is a malformed key (400), not a request without one.
   return key !== undefined ? idempotency.run(scope, key, { path: request.originalUrl, body: request.body }, execute) : { ...(await execute()), replayed: false };
 }

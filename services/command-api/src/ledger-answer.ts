@@ -35,35 +35,42 @@ export function ledgerCommands({ publisher, outcomes, idempotency, tokens, waitM
   return async function answer(
     { request, response }: { request: Request; response: Response },
     operation: string,
-    command: (commandId: string, submit: Submit) => Promise<Record<string, unknown>>,
+    command: (commandId: string, submit: Submit, run: { resumed: boolean }) => Promise<Record<string, unknown>>,
     created?: (body: Record<string, unknown>) => string,
   ): Promise<void> {
-    const pending = await runCommand({ request, idempotency }, operation, async (commandId) => {
-      let position: ConsistencyPosition | undefined;
+    let resumed = false;
+    const pending = await runCommand({ request, idempotency }, operation, async (commandId, { derived }) => {
+      // A derived id already recorded is this key's command, on the log since an earlier run whose
+      // answer was lost (Redis failed to keep it): this run answers for it instead of publishing it again.
+      const earlier = derived ? await outcomes.find(commandId) : null;
+      resumed = earlier !== null;
+      let position: ConsistencyPosition | undefined = earlier?.command;
       const submit: Submit = async (event) => {
+        if (earlier) return earlier.command;
         const result = await publisher.publish(event);
         position = { topic: result.topic, partition: result.partition, offset: result.offset };
         await outcomes.recordPending({ commandId, commandType: event.type, tenant: event.tenant, walletId: event.subject, command: position });
         return position;
       };
-      const extra = await command(commandId, submit);
+      const extra = await command(commandId, submit, { resumed });
       if (!position) throw new ThalwegError('THALWEG_INTERNAL', `${operation}: the command was never submitted`);
       return { status: 202, body: { commandId, ...extra, status: 'pending', consistencyToken: tokens.command(commandId, position), position } };
     });
     const body = pending.body as Record<string, unknown> & { commandId: string };
+    const replayed = pending.replayed || resumed;
     const wait = preferredWait(request.header('prefer'), waitMax);
     if (wait > 0) {
       response.setHeader('Preference-Applied', `wait=${wait}`);
       const status = await outcomes.waitForDecision(body.commandId, wait * 1_000);
-      if (pending.replayed) response.setHeader('Idempotent-Replayed', 'true');
+      if (replayed) response.setHeader('Idempotent-Replayed', 'true');
       if (status?.status === 'rejected') throw rejectionError(status);
       if (status?.status === 'accepted') {
         const { position: _command, consistencyToken: _pending, ...rest } = body;
         const decided = { ...rest, ...decidedBody(tokens, status) };
-        return sendAnswer(response, { status: created ? 201 : 200, body: decided, replayed: pending.replayed, ...(created ? { location: created(decided) } : {}) });
+        return sendAnswer(response, { status: created ? 201 : 200, body: decided, replayed, ...(created ? { location: created(decided) } : {}) });
       }
     }
-    sendAnswer(response, { ...pending, location: `/v1/commands/${body.commandId}` });
+    sendAnswer(response, { ...pending, replayed, location: `/v1/commands/${body.commandId}` });
   };
 }
 

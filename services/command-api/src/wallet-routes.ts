@@ -163,11 +163,12 @@ export function walletRoutes({ answer, access, directory, clock = () => new Date
       await answer(
         { request, response },
         'open-wallet',
-        async (commandId, submit) => {
+        async (commandId, submit, { resumed }) => {
           const command = openWalletCommand(body, tenant, clock(), commandId);
           const { walletId } = command.data;
-          // Reserved before publishing, so two concurrent openings of one id cannot both land.
-          if (!(await directory.reserve(walletId))) throw new ThalwegError('THALWEG_CONFLICT', `wallet ${walletId} already exists`);
+          // Reserved before publishing, so two concurrent openings of one id cannot both land. A
+          // resumed run's command holds the reservation already: it answers for that command.
+          if (!resumed && !(await directory.reserve(walletId))) throw new ThalwegError('THALWEG_CONFLICT', `wallet ${walletId} already exists`);
           try {
             await submit(command);
           } catch (error) {
