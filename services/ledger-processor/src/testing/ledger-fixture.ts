@@ -94,7 +94,8 @@ export async function createLedgerFixture(t: TestContext, { partitions = 3, kafk
   const outcomeList = await followTopic(t, kafka, registry, outcomes);
   const eventList = await followTopic(t, kafka, registry, events);
   /** The outcomes of the given command ids, once each has one. */
-  const outcomesOf = async (commandIds: string[], { timeout = 60_000 } = {}) => {
+  // Two minutes: a processor just started on a loaded machine may still be starting its partitions.
+  const outcomesOf = async (commandIds: string[], { timeout = 120_000 } = {}) => {
     const wanted = new Set(commandIds);
     await waitFor(() => new Set(outcomeList.filter((entry) => wanted.has(String(entry.data.commandId))).map((entry) => entry.data.commandId)).size === wanted.size, { timeout, description: `outcomes of ${wanted.size} commands` });
     return outcomeList.filter((entry) => wanted.has(String(entry.data.commandId))).map((entry) => entry.data as unknown as CommandDecided);
