@@ -1,5 +1,5 @@
 import type { TSchema } from 'typebox';
-import type { RouteContract } from './route-contract.ts';
+import { pathPattern, type RouteContract } from './route-contract.ts';
 import { compileCheck, type SchemaCheck } from './schema-problems.ts';
 import { operationResponses } from './shared-responses.ts';
 
@@ -16,11 +16,7 @@ const checkOf = (schema: TSchema) => checks.get(schema) ?? checks.set(schema, co
 
 /** The contract whose method and path template a request's method and path (no query) fit. */
 export function findContract(contracts: RouteContract[], method: string, path: string): RouteContract | undefined {
-  return contracts.find((contract) => {
-    if (contract.method !== method.toLowerCase()) return false;
-    const template = new RegExp(`^${contract.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    return template.test(path);
-  });
+  return contracts.find((contract) => contract.method === method.toLowerCase() && pathPattern(contract.path).test(path));
 }
 
 /**

@@ -59,6 +59,11 @@ export interface ContractInput<C extends RouteContract> {
   body: Part<C['body']>;
 }
 
+/** The paths an OpenAPI path template stands for: `/v1/wallets/{walletId}` takes `/v1/wallets/w-1`, not `/v1/wallets/w-1/entries`. */
+export function pathPattern(template: string): RegExp {
+  return new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+}
+
 /** Declares a contract; the literal's schema types are kept for the handler's input. */
 export function routeContract<const C extends RouteContract>(contract: C): C {
   if (!contract.path.startsWith(`${API_PREFIX}/`)) throw new Error(`${contract.operationId}: a contract's path is under ${API_PREFIX}/, not ${contract.path}`);

@@ -25,8 +25,8 @@ export interface ServiceAppOptions {
 /**
  * An express app with what every Thalweg API shares: request ids, JSON bodies, /healthz,
  * /readyz, /metrics (Prometheus text), /openapi.json, the guard slot in front of /v1, and
- * problem+json for every error: 405 with Allow for a path without the method, 413 for a body over
- * the limit, 415 for a body that is not JSON.
+ * problem+json for every error: 405 with Allow for a path the document declares without the
+ * method, 413 for a body over the limit, 415 for a body that is not JSON.
  */
 export function createServiceApp({ name, logger, openapi, guards = [], routes, readiness = [], bodyLimit = '64kb' }: ServiceAppOptions): Express {
   const app = express();
@@ -69,7 +69,7 @@ export function createServiceApp({ name, logger, openapi, guards = [], routes, r
   router.use(jsonBodyType());
   router.use(express.json({ limit: bodyLimit, type: JSON_BODY_TYPES }));
   routes(router);
-  router.use(methodNotAllowed(router));
+  router.use(methodNotAllowed((openapi.paths ?? {}) as Record<string, Record<string, unknown>>));
   app.use('/v1', router);
   app.use(notFoundHandler);
   app.use(problemDetailsMiddleware(logger));
