@@ -3,7 +3,7 @@ import { createTestConsumerGroup, createTestMongoDatabase, securityEnv, startSer
 import { startWalletServices, type ApiAnswer } from './wallet-services.ts';
 
 /** Far above what one run sends: the fuzzer tests the routes, not the rate limit (api-security.e2e.test.ts does). */
-/** Seven processes start at once on two cores. */
+/** A loaded two-core machine may need more than the default minute. */
 const START = { timeout: 120_000 }; // ms
 
 export const FUZZ_RATE_LIMITS = { THALWEG_RATE_LIMIT_READS: '1000000', THALWEG_RATE_LIMIT_WRITES: '1000000' };
@@ -27,11 +27,13 @@ export async function startFuzzedApis(t: TestContext) {
   mongodbUrl.pathname = `/${users.name}`;
   const typesense = await startTypesenseProcess(t);
   const searchIndex = { THALWEG_SEARCH_BACKEND: 'typesense', THALWEG_TYPESENSE_URL: typesense.url, THALWEG_TYPESENSE_API_KEY: typesense.apiKey, THALWEG_LOG_LEVEL: 'warn' };
-  const [wallets] = await Promise.all([
-    startWalletServices(t, {
-      command: FUZZ_RATE_LIMITS,
-      query: { ...FUZZ_RATE_LIMITS, THALWEG_MONGODB_URL: mongodbUrl.toString(), THALWEG_USER_PROJECTION_GROUP: usersGroup, THALWEG_CONSISTENCY_TIMEOUT_MS: '2000' },
-    }),
+  // Four processes at a time, as the other end-to-end tests start them: seven at once on two
+  // cores keep each other from being ready in time.
+  const wallets = await startWalletServices(t, {
+    command: FUZZ_RATE_LIMITS,
+    query: { ...FUZZ_RATE_LIMITS, THALWEG_MONGODB_URL: mongodbUrl.toString(), THALWEG_USER_PROJECTION_GROUP: usersGroup, THALWEG_CONSISTENCY_TIMEOUT_MS: '2000' },
+  });
+  await Promise.all([
     startServiceProcess(t, 'projector-mongo', { ...kafka, THALWEG_MONGODB_URL: mongodbUrl.toString(), THALWEG_CONSUMER_GROUP: usersGroup }, START),
     startServiceProcess(t, 'projector-search', { ...kafka, ...searchIndex, THALWEG_CONSUMER_GROUP: searchGroup }, START),
   ]);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { repoRoot } from '@thalweg/platform/schemas';
 
 export interface ToolRun {
@@ -10,14 +11,17 @@ export interface ToolRun {
 
 /**
  * Runs one of the native stack's tools (`compose/native/stack.sh run <tool> ...`, which makes the
- * tool's environment on first use) from the repository root, with `input` on its standard input.
+ * tool's environment on first use) in `cwd` (the repository root unless given: a tool that leaves
+ * caches where it runs is given a directory of the test's own), with `input` on its standard input.
  * The process is killed at the deadline, so a stuck tool fails its test instead of holding it.
  */
-export function runStackTool(args: string[], { input = '', env = {}, timeout = 120_000 }: { input?: string; env?: Record<string, string>; timeout?: number } = {}): Promise<ToolRun> {
+export function runStackTool(
+  args: string[],
+  { input = '', cwd = repoRoot, timeout = 120_000 }: { input?: string; cwd?: string; timeout?: number } = {},
+): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['compose/native/stack.sh', 'run', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
+    const child = spawn('bash', [join(repoRoot, 'compose/native/stack.sh'), 'run', ...args], {
+      cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       signal: AbortSignal.timeout(timeout),
     });
