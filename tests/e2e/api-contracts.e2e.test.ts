@@ -54,14 +54,17 @@ test('each API serves a valid OpenAPI 3.1 document of its contracts, and its ans
     const answer = await callApi(urls[api], method, path, options);
     const contract = findContract(apis[api].contracts, method, path.split('?')[0]!);
     assert.ok(contract, `${api}: no contract for ${method} ${path}`);
-    assert.deepEqual(answerProblems(contract, { status: answer.status, contentType: answer.headers.get('content-type'), body: answer.body }), [], `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    assert.deepEqual(answerProblems(contract, { status: answer.status, contentType: answer.headers.get('content-type'), body: answer.body, headers: answer.headers }), [], `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     answered.add(contract);
     return answer;
   };
   const command = (method: string, path: string, options?: CallOptions) => call('command', method, path, options);
   const query = (method: string, path: string, options?: CallOptions) => call('query', method, path, options);
 
-  await t.test('the served documents', async () => {
+  await t.test('the served documents, and the methods they declare', async () => {
+    const wrongMethod = await callApi(urls.command, 'DELETE', '/v1/users', { as: 'alice' });
+    assert.deepEqual([wrongMethod.status, wrongMethod.headers.get('allow'), wrongMethod.body.code], [405, 'POST', 'THALWEG_METHOD_NOT_ALLOWED']);
+    assert.equal((await callApi(urls.query, 'PUT', `/v1/users/${crypto.randomUUID()}`, { as: 'alice' })).headers.get('allow'), 'GET, HEAD');
     for (const [api, { document }] of Object.entries(apis)) {
       const served = await callApi(urls[api as Api], 'GET', '/openapi.json');
       assert.equal(served.status, 200);

@@ -12,7 +12,10 @@ const getWallet = routeContract({
   operationId: 'getWallet',
   summary: 'A wallet',
   params: Type.Object({ walletId: Type.String({ format: 'uuid' }) }),
-  responses: { '200': { description: 'The wallet', body: Type.Object({ balanceMinor: Type.Integer() }, { additionalProperties: false }) }, '404': problemAnswer('No such wallet.') },
+  responses: {
+    '200': { description: 'The wallet', headers: { 'Idempotent-Replayed': { schema: Type.Literal('true') } }, body: Type.Object({ balanceMinor: Type.Integer() }, { additionalProperties: false }) },
+    '404': problemAnswer('No such wallet.'),
+  },
 });
 const listEntries = routeContract({ ...getWallet, path: '/v1/wallets/{walletId}/entries', operationId: 'listEntries' });
 const contracts = [getWallet, listEntries];
@@ -38,5 +41,9 @@ test('a misfit is named: an undeclared status, another media type, a body off it
     'GET /v1/wallets/{walletId} 200: body.owner is not a known field',
     'GET /v1/wallets/{walletId} 200: body.balanceMinor must be an integer',
   ]);
+  assert.deepEqual(answerProblems(getWallet, { status: 200, contentType: 'application/json', body: { balanceMinor: 1 }, headers: new Headers({ 'idempotent-replayed': 'yes' }) }), [
+    'GET /v1/wallets/{walletId} 200: header.Idempotent-Replayed must be "true"',
+  ]);
+  assert.deepEqual(answerProblems(getWallet, { status: 200, contentType: 'application/json', body: { balanceMinor: 1 }, headers: new Headers({ 'idempotent-replayed': 'true' }) }), []);
   assert.deepEqual(answerProblems(getWallet, { status: 404, contentType: 'application/problem+json', body: { ...problem, code: 'THALWEG_NOPE' } }), [`GET /v1/wallets/{walletId} 404: body.code must be one of ${Object.keys(errorCodes).join(', ')}`]);
 });

@@ -9,6 +9,8 @@ export interface ObservedAnswer {
   /** The Content-Type header, parameters included. */
   contentType: string | null;
   body: unknown;
+  /** Its headers (a fetch `Headers`): those the response declares are checked when present. */
+  headers?: { get(name: string): string | null };
 }
 
 const checks = new WeakMap<TSchema, SchemaCheck>();
@@ -21,7 +23,8 @@ export function findContract(contracts: RouteContract[], method: string, path: s
 
 /**
  * What is wrong with an answer against its contract: a status the contract does not declare, a
- * media type or a body its response schema for that status does not allow. None when it fits.
+ * media type, a body or a declared header its response for that status does not allow. None when
+ * it fits.
  */
 export function answerProblems(contract: RouteContract, answer: ObservedAnswer): string[] {
   const response = operationResponses(contract)[String(answer.status)];
@@ -30,5 +33,9 @@ export function answerProblems(contract: RouteContract, answer: ObservedAnswer):
   if (!response.body) return answer.body === undefined || answer.body === '' ? [] : [`${operation} ${answer.status} declares no body`];
   const mediaType = response.mediaType ?? 'application/json';
   const problems = answer.contentType?.split(';')[0]?.trim() === mediaType ? [] : [`${operation} ${answer.status} is ${mediaType}, not ${answer.contentType}`];
-  return [...problems, ...checkOf(response.body).problems(answer.body, 'body').map((problem) => `${operation} ${answer.status}: ${problem.field} ${problem.message}`)];
+  const headerProblems = Object.entries(response.headers ?? {}).flatMap(([name, header]) => {
+    const value = answer.headers?.get(name);
+    return value === null || value === undefined ? [] : checkOf(header.schema).problems(value, `header.${name}`);
+  });
+  return [...problems, ...[...headerProblems, ...checkOf(response.body).problems(answer.body, 'body')].map((problem) => `${operation} ${answer.status}: ${problem.field} ${problem.message}`)];
 }

@@ -74,7 +74,7 @@ async function serve(t: TestContext) {
 
 /** What is wrong with an answer against the contract it came from. */
 const misfits = (contract: (typeof contracts)[keyof typeof contracts], answer: Awaited<ReturnType<Awaited<ReturnType<typeof serve>>>>) =>
-  answerProblems(contract, { status: answer.status, contentType: answer.headers.get('content-type'), body: answer.body });
+  answerProblems(contract, { status: answer.status, contentType: answer.headers.get('content-type'), body: answer.body, headers: answer.headers });
 
 test('a known path with a method it lacks is 405 with Allow; an unknown path stays 404', async (t) => {
   const call = await serve(t);
