@@ -88,5 +88,14 @@ test("TypeBox writes plain JSON Schema 2020-12: optional is absent from required
 });
 
 test('an operation declared twice is refused', () => {
-  assert.throws(() => openapiDocument({ title: 't', version: '1', description: 'd', servers: [], contracts: [credit, credit] }), /declared twice/);
+  assert.throws(() => openapiDocument({ title: 't', version: '1', description: 'd', servers: [], contracts: [credit, credit, getCommand] }), /declared twice/);
+});
+
+test('a link must name an operation of the document and parameters it has', () => {
+  const linking = (link: { operationId: string; parameters: Record<string, string> }) =>
+    routeContract({ ...credit, operationId: 'linking', responses: { '202': { description: 'Pending', body: Type.Object({}), links: { Next: link } } } });
+  const build = (link: { operationId: string; parameters: Record<string, string> }) => openapiDocument({ title: 't', version: '1', description: 'd', servers: [], contracts: [linking(link), getCommand] });
+  assert.throws(() => build({ operationId: 'getCommandz', parameters: { commandId: '$response.body#/commandId' } }), /no operation getCommandz/);
+  assert.throws(() => build({ operationId: 'getCommand', parameters: { id: '$response.body#/commandId' } }), /getCommand has no parameter id/);
+  assert.doesNotThrow(() => build({ operationId: 'getCommand', parameters: { 'path.commandId': '$response.body#/commandId', wait: '1' } }));
 });

@@ -31,6 +31,28 @@ const PARAMETER_LOCATIONS = [
   ['headers', 'header'],
 ] as const;
 
+/** The parameter names a link may set on an operation: plain, or qualified by their location (`header.Consistency-Token`). */
+function parameterNames(contract: RouteContract): string[] {
+  return PARAMETER_LOCATIONS.flatMap(([part, location]) => Object.keys(contract[part]?.properties ?? {}).flatMap((name) => [name, `${location}.${name}`]));
+}
+
+/** A link to an operation of the same document must name one, and only parameters it has. */
+function checkLinks(contracts: RouteContract[]): void {
+  const byId = new Map(contracts.map((contract) => [contract.operationId, contract]));
+  for (const contract of contracts) {
+    for (const [status, response] of Object.entries(contract.responses)) {
+      for (const [name, link] of Object.entries(response.links ?? {})) {
+        if (!('operationId' in link)) continue;
+        const target = byId.get(link.operationId);
+        const where = `${contract.operationId} ${status} link ${name}`;
+        if (!target) throw new Error(`${where}: no operation ${link.operationId} in this document`);
+        const unknown = Object.keys(link.parameters).filter((parameter) => !parameterNames(target).includes(parameter));
+        if (unknown.length > 0) throw new Error(`${where}: ${link.operationId} has no parameter ${unknown.join(', ')}`);
+      }
+    }
+  }
+}
+
 /**
  * The OpenAPI 3.1 document of an API, from its contracts. Its schema objects are the contracts'
  * TypeBox schemas as they are (JSON Schema 2020-12 is OpenAPI 3.1's schema dialect): what the
@@ -74,6 +96,7 @@ export function openapiDocument({ title, version, description, servers, contract
       }));
     });
 
+  checkLinks(contracts);
   const paths: Record<string, Json> = {};
   for (const contract of contracts) {
     const operations = (paths[contract.path] ??= {});
