@@ -76,9 +76,3 @@ export function acceptedEventSchema<P extends TProperties>(extra: P) {
 
 /** A link to the command's status. */
 export const commandStatusLink: LinkContract = { operationId: 'getCommand', parameters: { commandId: '$response.body#/commandId' } };
-
-/** A link to a read of the query API, in its own document (a JSON pointer in a URI fragment, braces escaped). */
-export function queryApiLink(path: string, parameters: Record<string, string>): LinkContract {
-  const pointer = `/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/get`.replaceAll('{', '%7B').replaceAll('}', '%7D');
-  return { operationRef: `http://127.0.0.1:4002/openapi.json#${pointer}`, parameters };
-}

@@ -3,9 +3,9 @@ import Type from 'typebox';
 import { identityOf, type AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError } from '@thalweg/platform/errors';
 import type { ConsistencyTokens, DomainEvent, Publisher, PublishResult } from '@thalweg/platform/events';
-import { PATTERN_HINT, contractRoute, problemAnswer, routeContract, type Idempotency, type ResponseContract } from '@thalweg/platform/http';
+import { PATTERN_HINT, conditionalRule, contractRoute, problemAnswer, routeContract, type Idempotency, type ResponseContract } from '@thalweg/platform/http';
 import { accepted, answerCommand } from './command-answer.ts';
-import { acceptedEventSchema, commandHeaders, consistencyTokenHeader, locationHeader, queryApiLink, replayedHeader, uuid } from './contract-schemas.ts';
+import { acceptedEventSchema, commandHeaders, consistencyTokenHeader, locationHeader, replayedHeader, uuid } from './contract-schemas.ts';
 import { kycStates } from './kyc-workflow.ts';
 import { decideKycStep, decideProfileUpdate, decideRegisterUser } from './user-commands.ts';
 import type { UserDirectory } from './user-directory.ts';
@@ -44,13 +44,22 @@ const kycDocument = Type.Object(
   { additionalProperties: false },
 );
 
+/** What a KYC step carries, by the state it goes to (decideKycStep holds the same rules). */
+const kycStepRules = [
+  conditionalRule(
+    { properties: { state: { const: 'submitted' } } },
+    { schema: { required: ['documents'], properties: { documents: { minItems: 1 } } }, field: 'documents', message: 'a submission needs at least one document' },
+    { schema: { properties: { documents: { maxItems: 0 } } }, field: 'documents', message: 'documents come with a submission only' },
+  ),
+  conditionalRule({ properties: { state: { const: 'rejected' } } }, { schema: { required: ['reason'] }, field: 'reason', message: 'a rejection needs a reason' }),
+];
+
 const userLinks = {
   UpdateProfile: { operationId: 'updateProfile', parameters: { userId: '$response.body#/userId' } },
   DecideKyc: { operationId: 'decideKyc', parameters: { userId: '$response.body#/userId' } },
-  GetUser: queryApiLink('/v1/users/{userId}', { userId: '$response.body#/userId', 'header.Consistency-Token': '$response.body#/consistencyToken' }),
 };
 const acceptedAnswer = (body: ResponseContract['body'], links: ResponseContract['links'], more: ResponseContract['headers'] = {}): ResponseContract => ({
-  description: 'Accepted: the event is on Kafka. Read it back with the Consistency-Token header.',
+  description: "Accepted: the event is on Kafka. The query API's GET /v1/users/{userId} reads it back with the Consistency-Token header.",
   headers: { 'Consistency-Token': consistencyTokenHeader, 'Idempotent-Replayed': replayedHeader, ...more },
   body,
   links,
@@ -88,7 +97,7 @@ export const userContracts = {
     params: userPath,
     headers,
     body: Type.Object({ name: Type.Optional(name), country: Type.Optional(country), preferences: Type.Optional(preferences) }, { additionalProperties: false, minProperties: 1 }),
-    responses: { '202': acceptedAnswer(acceptedEventSchema({ userId: uuid() }), { GetUser: userLinks.GetUser }), '404': notFound, ...userResponses },
+    responses: { '202': acceptedAnswer(acceptedEventSchema({ userId: uuid() }), { DecideKyc: userLinks.DecideKyc }), '404': notFound, ...userResponses },
   }),
   decideKyc: routeContract({
     method: 'post',
@@ -101,9 +110,9 @@ export const userContracts = {
     headers,
     body: Type.Object(
       { state: Type.Enum([...kycStates]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })), documents: Type.Optional(Type.Array(kycDocument, { maxItems: 10 })) },
-      { additionalProperties: false },
+      { additionalProperties: false, allOf: kycStepRules },
     ),
-    responses: { '202': acceptedAnswer(acceptedEventSchema({ userId: uuid(), kycState: Type.Enum([...kycStates]) }), { GetUser: userLinks.GetUser }), '404': notFound, ...userResponses },
+    responses: { '202': acceptedAnswer(acceptedEventSchema({ userId: uuid(), kycState: Type.Enum([...kycStates]) }), { UpdateProfile: userLinks.UpdateProfile }), '404': notFound, ...userResponses },
   }),
 };
 

@@ -12,7 +12,6 @@ import {
   pendingCommandSchema,
   preferHeader,
   preferenceAppliedHeader,
-  queryApiLink,
   replayedHeader,
   uuid,
 } from './contract-schemas.ts';
@@ -37,7 +36,6 @@ const walletLinks = {
   CreditWallet: { operationId: 'creditWallet', parameters: { walletId: '$response.body#/walletId' } },
   DebitWallet: { operationId: 'debitWallet', parameters: { walletId: '$response.body#/walletId' } },
   TransferFunds: { operationId: 'transferFunds', parameters: { walletId: '$response.body#/walletId' } },
-  GetWallet: queryApiLink('/v1/wallets/{walletId}', { walletId: '$response.body#/walletId', 'header.Consistency-Token': '$response.body#/consistencyToken' }),
 };
 
 const answerHeaders = { 'Consistency-Token': consistencyTokenHeader, 'Idempotent-Replayed': replayedHeader, 'Preference-Applied': preferenceAppliedHeader };
@@ -90,7 +88,7 @@ export const walletContracts = {
       {
         status: '201',
         response: {
-          description: 'Opened within the Prefer wait; Location names the wallet.',
+          description: "Opened within the Prefer wait; Location names the wallet, which the query API's GET /v1/wallets/{walletId} reads with the Consistency-Token.",
           headers: { ...answerHeaders, Location: locationHeader },
           body: decidedCommandSchema({ walletId: uuid() }),
           links: walletLinks,

@@ -57,4 +57,9 @@ test('the facets and sorts a collection has are what its contract takes, no more
   assert.deepEqual(query.properties.sort.enum, ['registeredAt:asc', 'registeredAt:desc']);
   assert.deepEqual(fieldsOf({ facets: 'kycState,country', sort: 'registeredAt:asc' }), []);
   assert.deepEqual(fieldsOf({ facets: '' }), [], 'no facet asked for');
+  // The document says what the search refuses: the contract alone refuses a control character.
+  assert.throws(
+    () => validate({ params: {}, query: { q: 'ada\u000elovelace' }, header: () => undefined, body: undefined } as unknown as Request),
+    (error: { fields: Array<{ field: string; message: string }> }) => error.fields[0]?.field === 'query.q' && error.fields[0].message === 'must hold no control characters',
+  );
 });

@@ -19,7 +19,7 @@ export function searchParamsSchema(schema: CollectionSchema) {
   const facet = `(?:${alternatives(facets)})`;
   return Type.Object(
     {
-      q: Type.Optional(Type.String({ maxLength: searchLimits.maxQueryLength, description: 'Free text, typo-tolerant; empty or * matches everything.' })),
+      q: Type.Optional(Type.String({ maxLength: searchLimits.maxQueryLength, pattern: '^[^\\u0000-\\u001f\\u007f]*$', [PATTERN_HINT]: 'must hold no control characters', description: 'Free text, typo-tolerant; empty or * matches everything.' })),
       filter: Type.Optional(Type.String({ maxLength: filterLimits.maxLength, description: 'Clauses joined with && (docs/search.md), e.g. field:=value && number:>=100; one outside that grammar, or on a field the collection does not filter on, is a 400.' })),
       facets: Type.Optional(
         Type.String({

@@ -5,7 +5,7 @@ export type { ProblemDocument } from './problem-details.ts';
 export { routeContract } from './route-contract.ts';
 export type { RouteContract, ResponseContract, HeaderContract, LinkContract, ContractInput } from './route-contract.ts';
 export { problemSchema, problemAnswer } from './problem-schema.ts';
-export { PATTERN_HINT } from './schema-problems.ts';
+export { PATTERN_HINT, conditionalRule } from './schema-problems.ts';
 export { requestValidator } from './request-validation.ts';
 export { contractRoute, mountRoutes } from './contract-routes.ts';
 export type { ContractHandler, ContractRoute } from './contract-routes.ts';

@@ -42,7 +42,6 @@ function checkLinks(contracts: RouteContract[]): void {
   for (const contract of contracts) {
     for (const [status, response] of Object.entries(contract.responses)) {
       for (const [name, link] of Object.entries(response.links ?? {})) {
-        if (!('operationId' in link)) continue;
         const target = byId.get(link.operationId);
         const where = `${contract.operationId} ${status} link ${name}`;
         if (!target) throw new Error(`${where}: no operation ${link.operationId} in this document`);

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import Type from 'typebox';
 import { requestValidator } from './request-validation.ts';
 import { routeContract } from './route-contract.ts';
-import { PATTERN_HINT } from './schema-problems.ts';
+import { PATTERN_HINT, conditionalRule } from './schema-problems.ts';
 
 const contract = routeContract({
   method: 'post',
@@ -141,4 +141,42 @@ test('nested objects, arrays, enums and booleans are checked with the path of ev
 test('a contract whose path and params disagree does not load', () => {
   assert.throws(() => routeContract({ method: 'get', path: '/v1/wallets/{walletId}', operationId: 'x', summary: 'x', responses: {} }), /walletId/);
   assert.throws(() => routeContract({ method: 'get', path: '/wallets', operationId: 'x', summary: 'x', responses: {} }), /under \/v1/);
+});
+
+test('a conditional rule names the field it is about, once, whichever branch fails', () => {
+  const step = requestValidator(
+    routeContract({
+      method: 'post',
+      path: '/v1/steps',
+      operationId: 'takeStep',
+      summary: 'test',
+      body: Type.Object(
+        { state: Type.Enum(['submitted', 'pending']), documents: Type.Optional(Type.Array(Type.String())) },
+        {
+          additionalProperties: false,
+          allOf: [
+            conditionalRule(
+              { properties: { state: { const: 'submitted' } } },
+              { schema: { required: ['documents'], properties: { documents: { minItems: 1 } } }, field: 'documents', message: 'a submission needs a document' },
+              { schema: { properties: { documents: { maxItems: 0 } } }, field: 'documents', message: 'documents come with a submission only' },
+            ),
+          ],
+        },
+      ),
+      responses: {},
+    }),
+  );
+  const problems = (body: unknown) => {
+    try {
+      step(request({ params: {}, body }));
+      return [];
+    } catch (error) {
+      return (error as { fields: Array<{ field: string; message: string }> }).fields;
+    }
+  };
+  assert.deepEqual(problems({ state: 'submitted' }), [{ field: 'body.documents', message: 'a submission needs a document' }]);
+  assert.deepEqual(problems({ state: 'submitted', documents: [] }), [{ field: 'body.documents', message: 'a submission needs a document' }]);
+  assert.deepEqual(problems({ state: 'pending', documents: ['passport'] }), [{ field: 'body.documents', message: 'documents come with a submission only' }]);
+  assert.deepEqual(problems({ state: 'submitted', documents: ['passport'] }), []);
+  assert.deepEqual(problems({ state: 'pending' }), []);
 });

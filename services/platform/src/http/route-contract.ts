@@ -10,10 +10,15 @@ export interface HeaderContract {
 }
 
 /**
- * An OpenAPI link: what a client (or a stateful fuzzer) may call next with values of this answer.
- * `operationId` within the same document, `operationRef` for another API's document.
+ * An OpenAPI link: what a client (or a stateful fuzzer) may call next with values of this answer,
+ * an operation of the same document. Reads live in the query API's document, served at an address
+ * of its own deployment: the answers name them in their descriptions instead.
  */
-export type LinkContract = { description?: string; parameters: Record<string, string> } & ({ operationId: string } | { operationRef: string });
+export interface LinkContract {
+  description?: string;
+  operationId: string;
+  parameters: Record<string, string>;
+}
 
 export interface ResponseContract {
   description: string;

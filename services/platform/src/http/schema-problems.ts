@@ -15,6 +15,29 @@ Settings.Set({ maxErrors: 64 });
  */
 export const PATTERN_HINT = 'x-pattern-hint';
 
+/**
+ * The keyword a conditional rule's problem is read from, on the `then` or `else` branch of an
+ * `if`: which field the rule is about and what it asks ("a submission needs at least one
+ * document"). A failed branch is reported by the validator as the whole object not matching it.
+ */
+export const CONDITION_RULE = 'x-rule';
+
+export interface ConditionRule {
+  field: string;
+  message: string;
+}
+
+type RuleBranch = ConditionRule & { schema: Record<string, unknown> };
+
+/**
+ * A rule of an object that holds under a condition on another of its fields (JSON Schema's
+ * `if`/`then`/`else`, for an `allOf`), each branch with the problem its failure is reported as.
+ */
+export function conditionalRule(condition: Record<string, unknown>, then: RuleBranch, otherwise?: RuleBranch): Record<string, unknown> {
+  const branch = ({ schema, field, message }: RuleBranch) => ({ ...schema, [CONDITION_RULE]: { field, message } });
+  return { if: condition, then: branch(then), ...(otherwise ? { else: branch(otherwise) } : {}) };
+}
+
 const TYPE_MESSAGES: Record<string, string> = {
   integer: 'must be an integer',
   number: 'must be a number',
@@ -84,9 +107,14 @@ function messageOf(error: TLocalizedValidationError, root: TSchema): string {
   }
 }
 
-/** Branch errors of an `anyOf` are noise beside the one saying no branch fits. */
-const underAnyOf = (error: TLocalizedValidationError, errors: TLocalizedValidationError[]) =>
-  errors.some((other) => other.keyword === 'anyOf' && other !== error && error.schemaPath.startsWith(`${other.schemaPath}/anyOf/`));
+/** Branch errors of an `anyOf`, or of a conditional rule, are noise beside the one problem that names what is wrong. */
+const underBranch = (error: TLocalizedValidationError, errors: TLocalizedValidationError[]) =>
+  errors.some(
+    (other) =>
+      other !== error &&
+      ((other.keyword === 'anyOf' && error.schemaPath.startsWith(`${other.schemaPath}/anyOf/`)) ||
+        (other.keyword === 'if' && (error.schemaPath.startsWith(`${other.schemaPath}/then/`) || error.schemaPath.startsWith(`${other.schemaPath}/else/`)))),
+  );
 
 /** TypeBox's errors as Thalweg's field problems: one per wrong, missing or unknown field, each with its path. */
 function fieldProblems(root: TSchema, errors: TLocalizedValidationError[], prefix: string): FieldProblem[] {
@@ -100,7 +128,10 @@ function fieldProblems(root: TSchema, errors: TLocalizedValidationError[], prefi
       for (const name of params.additionalProperties as string[]) problems.push({ field: `${path}.${name}`, message: 'is not a known field' });
     } else if (error.keyword === 'boolean' && error.schemaPath.endsWith('/additionalProperties')) {
       // The same unknown field, reported again by the `false` schema it met: named once above.
-    } else if (!underAnyOf(error, errors)) {
+    } else if (error.keyword === 'if') {
+      const rule = schemaAt(root, `${error.schemaPath}/${String(params.failingKeyword)}`)?.[CONDITION_RULE] as ConditionRule | undefined;
+      problems.push(rule ? { field: `${path}.${rule.field}`, message: rule.message } : { field: path, message: error.message });
+    } else if (!underBranch(error, errors)) {
       problems.push({ field: path, message: messageOf(error, root) });
     }
   }
