@@ -74,10 +74,10 @@ test-int: stack ## integration tests against the real native stack (Typesense in
 test-e2e: stack ## end-to-end tests through the service processes and their HTTP APIs
 	$(STACK_ENV) $(NODE_TEST) $(E2E_TESTS)
 
-test-fuzz: stack ## schemathesis against the three APIs (docs/api-fuzzing.md); not in make test until it passes
+test-fuzz: stack ## schemathesis against the three APIs, every check and phase (docs/api-fuzzing.md)
 	$(STACK_ENV) $(NODE_TEST) tests/e2e/api-fuzz.fuzz.test.ts
 
-test: check test-unit test-policies test-rules test-int test-e2e ## the whole suite; sets up what it needs
+test: check test-unit test-policies test-rules test-int test-e2e test-fuzz ## the whole suite; sets up what it needs
 
 bench: stack ## producer SDK, projections and their rebuilds, API guards, the ledger processor and what tracing costs; see docs/benchmarks.md
 	$(STACK_ENV) node --import tsx bench/run.ts
