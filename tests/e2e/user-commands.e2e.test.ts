@@ -88,8 +88,11 @@ test('an illegal KYC step is a 409 naming the allowed ones, and publishes nothin
   assert.deepEqual(nested.body.errors.map((entry: { field: string }) => entry.field).sort(), ['body.preferences.notifications.email', 'body.preferences.notifications.marketing', 'body.preferences.notifications.sms']);
   const empty = await command('PATCH', `/v1/users/${body.userId}/profile`, { as: 'alice', body: {} });
   assert.equal(empty.status, 400);
-  const documents = await command('POST', `/v1/users/${body.userId}/kyc-decisions`, { as: 'alice', body: { state: 'rejected' } });
-  assert.equal(documents.status, 409, 'from submitted only in_review is allowed, whatever else is wrong');
+  // The body's own rules come first (the contract states them), then the workflow's.
+  const noReason = await command('POST', `/v1/users/${body.userId}/kyc-decisions`, { as: 'alice', body: { state: 'rejected' } });
+  assert.deepEqual([noReason.status, noReason.body.errors?.[0]?.field], [400, 'body.reason'], 'a rejection needs a reason');
+  const skipped = await command('POST', `/v1/users/${body.userId}/kyc-decisions`, { as: 'alice', body: { state: 'rejected', reason: 'blurred' } });
+  assert.equal(skipped.status, 409, 'from submitted only in_review is allowed');
 });
 
 test('an email is registered once per tenant; a retried registration with its Idempotency-Key is answered once', async (t) => {
