@@ -1,17 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadTopicSpecs, projectionCatalogue } from '@thalweg/platform/topics';
-import type { CliIo } from './cli-context.ts';
 import { runCli } from './run-cli.ts';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line), env: {} };
-}
+import { capturedIo } from './testing/captured-io.ts';
 
 test('projections list --json names every catalogued projection with the topics whose specs list its group', async () => {
-  const io = capture();
+  const io = capturedIo();
   assert.equal(await runCli(['projections', 'list', '--json'], io), 0);
   const { projections } = JSON.parse(io.stdout.join('\n')) as { projections: Array<{ name: string; group: string; store: string; topics: string[] }> };
   const specs = loadTopicSpecs();
@@ -34,7 +28,7 @@ const usageErrors: Array<[string[], RegExp]> = [
 
 for (const [argv, pattern] of usageErrors) {
   test(`"thalweg ${argv.join(' ')}" is a usage error (exit 2)`, async () => {
-    const io = capture();
+    const io = capturedIo();
     assert.equal(await runCli(argv, io), 2);
     assert.match(io.stderr.join('\n'), pattern);
     assert.deepEqual(io.stdout, []);
@@ -47,7 +41,7 @@ test('status and projections have their own help', async () => {
     [['projections', 'status', '--help'], /LAG +END - STORED/],
     [['projections', '--help'], /thalweg projections list/],
   ] as const) {
-    const io = capture();
+    const io = capturedIo();
     assert.equal(await runCli([...argv], io), 0);
     assert.match(io.stdout.join('\n'), pattern);
   }

@@ -1,23 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CliIo } from './cli-context.ts';
 import { runCli } from './run-cli.ts';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line), env: {} };
-}
+import { capturedIo } from './testing/captured-io.ts';
 
 test('--help prints the usage and exits 0', async () => {
-  const io = capture();
+  const io = capturedIo();
   assert.equal(await runCli(['--help'], io), 0);
   assert.match(io.stdout.join('\n'), /thalweg topics apply \[--allow-destructive <topic>\]/);
   assert.match(io.stdout.join('\n'), /Exit codes: 0 success, 1 failure .*, 2 usage error/);
 });
 
 test('each command has its own help, and topics apply explains how to ask for a destructive change', async () => {
-  const io = capture();
+  const io = capturedIo();
   assert.equal(await runCli(['topics', 'apply', '--help'], io), 0);
   const text = io.stdout.join('\n');
   assert.match(text, /unless\ntheir topic is named with --allow-destructive <topic>/);
@@ -38,7 +32,7 @@ const usageErrors: Array<[string[], RegExp]> = [
 
 for (const [argv, pattern] of usageErrors) {
   test(`"thalweg ${argv.join(' ')}" is a usage error (exit 2)`, async () => {
-    const io = capture();
+    const io = capturedIo();
     assert.equal(await runCli(argv, io), 2);
     assert.match(io.stderr.join('\n'), pattern);
     assert.deepEqual(io.stdout, []);
@@ -46,10 +40,10 @@ for (const [argv, pattern] of usageErrors) {
 }
 
 test('dlq has its commands listed in its help, and replay explains where a replay goes', async () => {
-  const area = capture();
+  const area = capturedIo();
   assert.equal(await runCli(['dlq', '--help'], area), 0);
   for (const command of ['list', 'show', 'replay', 'discard']) assert.match(area.stdout.join('\n'), new RegExp(`^thalweg dlq ${command}`, 'm'));
-  const replay = capture();
+  const replay = capturedIo();
   assert.equal(await runCli(['dlq', 'replay', '--help'], replay), 0);
   assert.match(replay.stdout.join('\n'), /<topic>\.<group>\.retry/);
 });
@@ -69,7 +63,7 @@ const dlqUsageErrors: Array<[string[], RegExp]> = [
 
 for (const [argv, pattern] of dlqUsageErrors) {
   test(`"thalweg ${argv.join(' ')}" is a usage error (exit 2)`, async () => {
-    const io = capture();
+    const io = capturedIo();
     assert.equal(await runCli(argv, io), 2);
     assert.match(io.stderr.join('\n'), pattern);
     assert.deepEqual(io.stdout, []);
