@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import Type from 'typebox';
 import { identityOf, type AccessControl } from '@thalweg/platform/auth';
 import { ThalwegError, validationError } from '@thalweg/platform/errors';
+import { MAX_AVRO_LONG_NUMBER } from '@thalweg/platform/schemas';
 import { PATTERN_HINT, contractRoute, problemAnswer, routeContract, type ResponseContract } from '@thalweg/platform/http';
 import {
   commandHeaders,
@@ -27,7 +28,7 @@ export interface WalletRouteDependencies {
 }
 
 const currency = (description: string) => Type.String({ pattern: '^[A-Z]{3}$', [PATTERN_HINT]: 'must be an ISO 4217 code such as EUR', description });
-const amountMinor = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Integer minor units (cents).' });
+const amountMinor = Type.Integer({ minimum: 1, maximum: MAX_AVRO_LONG_NUMBER, description: 'Integer minor units (cents).' });
 const reference = Type.String({ minLength: 1, maxLength: 140 });
 const walletPath = Type.Object({ walletId: uuid() });
 const headers = Type.Object({ ...commandHeaders, ...preferHeader });

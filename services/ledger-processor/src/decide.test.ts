@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MAX_AVRO_LONG_NUMBER } from '@thalweg/platform/schemas';
 import { decide, transferEntryId } from './decide.ts';
 import { evolve } from './evolve.ts';
 import type { LedgerCommand, Verdict } from './ledger-commands.ts';
@@ -24,7 +25,8 @@ test('a credit takes the wallet currency and time of the command; an unknown wal
   assert.equal(reasonOf(decide({ wallet: wallet({ tenantId: 'globex' }) }, credit)), 'THALWEG_WALLET_UNKNOWN', "another tenant's wallet is as unknown");
   assert.equal(reasonOf(decide({ wallet: wallet() }, { ...credit, data: { ...movement, currency: 'USD' } })), 'THALWEG_CURRENCY_MISMATCH');
   assert.equal(reasonOf(decide({ wallet: wallet() }, { ...credit, data: { ...movement, amountMinor: 0 } })), 'THALWEG_AMOUNT_INVALID');
-  assert.equal(reasonOf(decide({ wallet: wallet({ balanceMinor: Number.MAX_SAFE_INTEGER }) }, credit)), 'THALWEG_AMOUNT_INVALID', 'a balance never overflows');
+  assert.equal(reasonOf(decide({ wallet: wallet({ balanceMinor: MAX_AVRO_LONG_NUMBER - 399 }) }, credit)), 'THALWEG_AMOUNT_INVALID', 'a balance never passes what an Avro long carries');
+  assert.equal(decide({ wallet: wallet({ balanceMinor: MAX_AVRO_LONG_NUMBER - 400 }) }, credit).kind, 'accepted', 'up to it exactly');
 });
 
 test('a debit never takes the balance below zero', () => {

@@ -1,5 +1,5 @@
 import { derivedUuid } from '@thalweg/platform/events';
-import type { RejectionReason } from '@thalweg/platform/schemas';
+import { MAX_AVRO_LONG_NUMBER, type RejectionReason } from '@thalweg/platform/schemas';
 import type { LedgerCommand, Verdict } from './ledger-commands.ts';
 import type { TransferState, WalletState } from './ledger-state.ts';
 
@@ -24,12 +24,12 @@ function walletOf(state: DecisionState, walletId: string, tenantId: string): Wal
 function movementProblem(wallet: WalletState | undefined, { walletId, amountMinor, currency }: { walletId: string; amountMinor: number; currency: string | null }): Verdict | undefined {
   if (!wallet) return reject('THALWEG_WALLET_UNKNOWN', `wallet ${walletId} does not exist`);
   if (currency !== null && currency !== wallet.currency) return reject('THALWEG_CURRENCY_MISMATCH', `wallet ${walletId} holds ${wallet.currency}, not ${currency}`);
-  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) return reject('THALWEG_AMOUNT_INVALID', `amount ${amountMinor} is not a positive whole number of minor units`);
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > MAX_AVRO_LONG_NUMBER) return reject('THALWEG_AMOUNT_INVALID', `amount ${amountMinor} is not a positive whole number of minor units`);
   return undefined;
 }
 
 function credit(wallet: WalletState, amountMinor: number): Verdict | undefined {
-  if (wallet.balanceMinor + amountMinor > Number.MAX_SAFE_INTEGER) return reject('THALWEG_AMOUNT_INVALID', `wallet ${wallet.walletId} cannot hold more than ${Number.MAX_SAFE_INTEGER} minor units`);
+  if (wallet.balanceMinor + amountMinor > MAX_AVRO_LONG_NUMBER) return reject('THALWEG_AMOUNT_INVALID', `wallet ${wallet.walletId} cannot hold more than ${MAX_AVRO_LONG_NUMBER} minor units`);
   return undefined;
 }
 

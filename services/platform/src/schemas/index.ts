@@ -1,6 +1,7 @@
 export { loadSchemaCatalog, parseSchemaFile } from './schema-catalog.ts';
 export type { SchemaCatalog, SchemaEntry, LoadSchemaCatalogOptions } from './schema-catalog.ts';
 export { subjectFor } from './subject-naming.ts';
+export { MAX_AVRO_LONG_NUMBER } from './avro-long.ts';
 export { checkCompatibility, describeType, formatProblem } from './compatibility-checker.ts';
 export type { CompatibilityProblem, CheckCompatibilityOptions, CheckPerspective, ProblemKind, SchemaInput } from './compatibility-checker.ts';
 export { checkEvolution, compatibilityLevels, isCompatibilityLevel } from './schema-evolution.ts';
