@@ -35,10 +35,14 @@ export function createLedgerHandler(): ProcessorHandler {
       ...(input.metadata.traceparent ? { traceparent: input.metadata.traceparent } : {}),
       ...(input.metadata.tracestate ? { tracestate: input.metadata.tracestate } : {}),
     });
+    // An outcome is keyed by the wallet its command addresses (a transfer's by its source), as the
+    // command is: it lands on the partition of the same number, which only this partition's
+    // producer writes. Keyed by command id, every processor partition wrote into every outcome
+    // partition, and a read_committed reader of one waited for whichever transaction was open there.
     const outcome = (fields: OutcomeFields): DomainEvent => {
       const { rejection, positions = [], ...rest } = fields;
       const data: CommandDecided = { ...rest, reason: rejection?.reason ?? null, detail: rejection?.detail ?? null, positions };
-      return emit('thalweg.ledger.CommandDecided', data.commandId, data.tenantId, data);
+      return emit('thalweg.ledger.CommandDecided', data.walletId, data.tenantId, data);
     };
     /** Applies the accepted events to the wallets they move (all of them keyed to this partition's wallet). */
     const applyEvents = (events: LedgerEvent[]) => {

@@ -28,6 +28,9 @@ test('50 concurrent debits of 100 on a balance of 1000: exactly 10 accepted, 40 
   assert.ok(debits.every((position) => position.partition === opened.partition), 'one wallet, one partition');
   const outcomes = await f.outcomesOf(debits.map((debit) => debit.commandId));
   assert.equal(outcomes.length, 50, 'one outcome per command');
+  const debitIds = new Set(debits.map((debit) => debit.commandId));
+  const outcomePartitions = new Set(f.outcomeList.filter((entry) => debitIds.has(String(entry.data.commandId))).map((entry) => entry.partition));
+  assert.deepEqual([...outcomePartitions], [opened.partition], "a wallet's outcomes on its commands' partition (keyed by the wallet)");
   const count = (outcome: string, reason: string | null) => outcomes.filter((entry) => entry.outcome === outcome && entry.reason === reason).length;
   assert.deepEqual({ accepted: count('accepted', null), refused: count('rejected', 'THALWEG_INSUFFICIENT_FUNDS') }, { accepted: 10, refused: 40 });
   await waitFor(() => fold(f.ledgerEvents()).get(walletId)?.version === 12, { description: 'the accepted entries on the log' });
@@ -45,6 +48,7 @@ test('a transfer debits the source and credits the destination, linked by its id
   assert.equal(outcome!.outcome, 'accepted');
   assert.equal(outcome!.commandType, 'thalweg.ledger.RequestTransfer');
   assert.deepEqual({ ...outcome!.command }, { topic: f.commands, partition: transfer.partition, offset: Number(transfer.offset) });
+  assert.equal(f.outcomeList.find((entry) => entry.data.commandId === transfer.commandId)!.partition, transfer.partition, "the outcome on the source's partition");
   await waitFor(() => fold(f.ledgerEvents()).get(destination)?.balanceMinor === 200, { description: 'the destination credited' });
   const wallets = fold(f.ledgerEvents());
   assert.deepEqual([wallets.get(source)!.balanceMinor, wallets.get(destination)!.balanceMinor], [300, 200]);
