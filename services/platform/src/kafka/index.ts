@@ -6,3 +6,5 @@ export { kafkaErrorType } from './kafka-error-type.ts';
 export { serialTopicOffsets } from './topic-offsets.ts';
 export type { PartitionOffsets } from './topic-offsets.ts';
 export { fetchedOffset } from './fetched-offset.ts';
+export { createOffsetCommitter } from './offset-committer.ts';
+export type { CommittedOffset, CommitOffsets, OffsetCommitter } from './offset-committer.ts';

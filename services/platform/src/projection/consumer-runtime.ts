@@ -2,7 +2,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { ThalwegError, isThalwegError } from '../errors/index.ts';
-import { fetchedOffset, serialTopicOffsets } from '../kafka/index.ts';
+import { createOffsetCommitter, fetchedOffset, serialTopicOffsets } from '../kafka/index.ts';
 import type { SchemaRegistryClient } from '../registry/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { silentLogger } from '../telemetry/index.ts';
@@ -101,6 +101,11 @@ export function createProjector({
   const failures = new Map<string, { attempts: number; code: string }>();
   const stopped = new Map<string, ThalwegError>();
   const pauses = createRetryPauses(retry);
+  const committer = createOffsetCommitter({
+    // The store holds the authoritative offset (or, without one, applying again changes nothing):
+    // Kafka's copy feeds lag monitoring and where a store without offsets resumes.
+    onError: (error, offsets) => log.warn('offset commit to Kafka failed', { offsets, error }),
+  });
   let assigned: string[] = [];
   let joins = 0;
   /** Counts assignments, so a seek still retrying for an earlier one gives up. */
@@ -115,6 +120,7 @@ export function createProjector({
     for (const key of previous) if (!assigned.includes(key)) forgetProjectionLag(group, key);
     for (const key of failures.keys()) if (!assigned.includes(key)) failures.delete(key);
     for (const key of stopped.keys()) if (!assigned.includes(key)) stopped.delete(key);
+    committer.retain(new Set(assigned));
     // Another instance may have moved the store on while the partitions were elsewhere.
     positions.clear();
     generation += 1;
@@ -197,10 +203,9 @@ export function createProjector({
       }));
       positions.applied(topic, partition, nextOffset);
       resolveOffset(lastOffset);
-      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] }).catch((error: unknown) =>
-        // The store holds the authoritative offset; Kafka's copy feeds lag monitoring only.
-        log.warn('offset commit to Kafka failed', { topic, partition, error }),
-      );
+      const committed = committer.commit({ topic, partition, offset: nextOffset }, commitOffsetsIfNecessary);
+      // Stopping: the last batch's offset is committed before the group is left.
+      if (!running) await committed;
       if (failures.delete(key)) log.info('partition recovered', { topic, partition, attempts: attempt });
       report({ group, topic, partition, records: batch.messages.length, applied: result.applied, deadLettered, deadLetteredByCode, durationMs: performance.now() - started, lag: Number(batch.offsetLag()) });
     } catch (error) {
@@ -246,6 +251,7 @@ export function createProjector({
     async stop() {
       running = false;
       pauses.clear();
+      await committer.flush();
       // The consumer first (it waits for the batch in progress, which may still send dead letters),
       // then the producer, even when the first fails: a half-closed projector keeps the process alive.
       await consumer.disconnect().catch((error: unknown) => log.warn('error while leaving the group', { error }));
