@@ -114,7 +114,9 @@ export async function readTopic(t: TestContext, kafka: Kafka, topic: string, cou
   const received: Array<KafkaMessage & { partition: number }> = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
+  // A reader of its own group, never resumed: committing each batch would only slow it down.
   await consumer.run({
+    autoCommit: false,
     eachMessage: async ({ partition, message }) => {
       received.push({ ...message, partition });
     },
@@ -132,6 +134,7 @@ export async function readRecordAt(t: TestContext, kafka: Kafka, position: { top
   await consumer.connect();
   await consumer.subscribe({ topic: position.topic });
   await consumer.run({
+    autoCommit: false,
     eachMessage: async ({ partition, message }) => {
       if (partition === position.partition && message.offset === position.offset) found = message;
     },
