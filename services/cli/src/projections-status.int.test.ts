@@ -7,6 +7,9 @@ import { createProjectionOffsetsTable, offsetDocumentId, projectionOffsetsCollec
 import { createTestConsumerGroup, createTestDatabase, createTestMongoDatabase, createTestTopic, freePort, onCleanup, startServiceProcess, startTypesenseProcess, testAdmin, testKafka, testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { createTypesenseOffsets } from '@thalweg/platform/search';
 import { loadTopicSpecs } from '@thalweg/platform/topics';
+import { createPublisher } from '@thalweg/platform/events';
+import { createSchemaRegistryClient } from '@thalweg/platform/registry';
+import { loadSchemaCatalog } from '@thalweg/platform/schemas';
 import { runThalweg, transcript } from './testing/run-thalweg.ts';
 
 type Admin = Awaited<ReturnType<typeof testAdmin>>;
@@ -209,6 +212,11 @@ test('projections status of a running projector: its instance ready, its storeâ€
   });
   const env = { THALWEG_MONGODB_URL: url.toString(), THALWEG_PROJECTOR_MONGO_URL: projector.url };
   const offsets = db.collection<{ topic: string; partition: number; nextOffset: number; updatedAt: Date }>(projectionOffsetsCollection);
+  // One event of the test's own, so the shared topic has something to project whichever tests ran before.
+  const publisher = createPublisher({ kafka: testKafka(), registry: createSchemaRegistryClient({ url: testStack.registryUrl }), schemas: loadSchemaCatalog(), topics: loadTopicSpecs(), source: '/thalweg/test' });
+  onCleanup(t, () => publisher.disconnect());
+  const userId = crypto.randomUUID();
+  await publisher.publish({ type: 'thalweg.identity.UserRegistered', subject: userId, tenant: 'acme', data: { userId, tenantId: 'acme', email: `status-${userId}@example.test`, name: 'Status', country: 'FR', registeredAt: new Date() } });
 
   // The projector keeps applying whatever arrives meanwhile: wait for a run that agrees with the
   // store and Kafka as read right after it, with nothing left to apply.
