@@ -1,0 +1,66 @@
+/**
+ * The ledger processor of bench/processor.ts, in a process of its own as it is deployed, so that
+ * it does not share an event loop with the benchmark's publisher and reader. Its topics come as
+ * JSON in BENCH_PROCESSOR; it tells its parent over IPC when it has started, when every partition
+ * is active, and what each batch decided; a `stop` message stops it.
+ */
+import { createKafka } from '@thalweg/platform/kafka';
+import { processorBatchChannel, processorReadiness, type ProcessorBatchReport } from '@thalweg/platform/processor';
+import { createSchemaRegistryClient } from '@thalweg/platform/registry';
+import { loadSchemaCatalog } from '@thalweg/platform/schemas';
+import { createLogger } from '@thalweg/platform/telemetry';
+import { testStack, waitFor } from '@thalweg/platform/testing';
+import { createLedgerProcessor } from '../services/ledger-processor/src/ledger-processor.ts';
+import { ledgerCommandTypes } from '../services/ledger-processor/src/ledger-commands.ts';
+
+export interface BenchProcessorTopics {
+  commands: string;
+  events: string;
+  outcomes: string;
+  group: string;
+}
+
+export type WorkerMessage =
+  | { kind: 'started' }
+  | { kind: 'active' }
+  | { kind: 'batch'; decided: number; transactionsMs: number[] }
+  | { kind: 'stopped' };
+
+const OUTCOME = 'thalweg.ledger.CommandDecided';
+const { commands, events, outcomes, group } = JSON.parse(process.env.BENCH_PROCESSOR ?? '{}') as BenchProcessorTopics;
+const tell = (message: WorkerMessage) => process.send!(message);
+
+const catalog = loadSchemaCatalog();
+const kafka = createKafka({ brokers: testStack.brokers, clientId: 'bench-processor', ...(testStack.kafkaSasl ? { sasl: testStack.kafkaSasl } : {}) });
+const processor = createLedgerProcessor({
+  kafka,
+  registry: createSchemaRegistryClient({ url: testStack.registryUrl }),
+  schemas: catalog,
+  outputs: { topicForEventType: (type) => ({ name: ledgerCommandTypes.has(type) ? commands : type === OUTCOME ? outcomes : events }) },
+  source: '/thalweg/ledger-processor',
+  group,
+  topics: [commands],
+  changelogTopic: () => `${commands}.${group}.changelog`,
+  deadLetterTopic: () => `${commands}.${group}.dlq`,
+  readers: { find: (fullName) => (catalog.has(fullName) ? catalog.get(fullName).schema : undefined) },
+  // Failures and retries are worth seeing in a benchmark's output.
+  logger: createLogger({ level: 'warn', bindings: { service: 'bench-processor' } }),
+});
+
+processorBatchChannel.subscribe((report) => {
+  const { decided, transactionsMs } = report as ProcessorBatchReport;
+  tell({ kind: 'batch', decided, transactionsMs });
+});
+process.on('message', (message) => {
+  if ((message as { kind?: string }).kind !== 'stop') return;
+  void processor.stop().finally(() => {
+    tell({ kind: 'stopped' });
+    process.disconnect();
+  });
+});
+
+await processor.start();
+tell({ kind: 'started' });
+const readiness = processorReadiness(processor);
+await waitFor(async () => readiness.check().then(() => true, () => false), { timeout: 120_000, interval: 50, description: 'every partition active' });
+tell({ kind: 'active' });
