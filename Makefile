@@ -68,8 +68,12 @@ test-rules: stack ## alert rules: promtool check and unit tests, with the native
 	$(STACK) run promtool check rules observability/prometheus/rules/thalweg.yml
 	$(STACK) run promtool test rules observability/prometheus/rules/thalweg.test.yml
 
+# Two integration test files at a time: they wait on the stack far more than they compute, and each
+# has its own topics, groups, databases and ports (node's default here is one file at a time).
+INT_CONCURRENCY ?= 2
+
 test-int: stack ## integration tests against the real native stack (Typesense included)
-	$(STACK_ENV) $(NODE_TEST) $(INT_TESTS)
+	$(STACK_ENV) $(NODE_TEST) --test-concurrency=$(INT_CONCURRENCY) $(INT_TESTS)
 
 test-e2e: stack ## end-to-end tests through the service processes and their HTTP APIs
 	$(STACK_ENV) $(NODE_TEST) $(E2E_TESTS)
