@@ -92,6 +92,10 @@ cmd_up() {
     # Traces go where stack.env says the trace backend listens (OTLP/HTTP); with none, nowhere.
     local tracing=(OTEL_SERVICE_NAME="$service")
     if [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]; then tracing+=(OTEL_EXPORTER_OTLP_ENDPOINT="$OTEL_EXPORTER_OTLP_ENDPOINT"); else tracing+=(OTEL_TRACES_EXPORTER=none); fi
+    # Whether metrics and logs go over OTLP too (stack.env: not to Jaeger, which takes traces only).
+    for setting in OTEL_METRICS_EXPORTER OTEL_LOGS_EXPORTER; do
+      if [ -n "${!setting:-}" ]; then tracing+=("$setting=${!setting}"); fi
+    done
     spawn "$service" env -i PATH="$PATH" HOME="${HOME:-/root}" \
       THALWEG_PORT="$(service_port "$service")" "${identity[@]}" \
       THALWEG_KAFKA_BROKERS="$THALWEG_KAFKA_BROKERS" THALWEG_REGISTRY_URL="$THALWEG_REGISTRY_URL" \

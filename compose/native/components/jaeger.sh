@@ -176,5 +176,10 @@ jaeger_endpoints() {
 
 jaeger_env() {
   echo "OTEL_EXPORTER_OTLP_ENDPOINT=$(jaeger_otlp_url)"
+  # Jaeger takes traces only (its /v1/metrics and /v1/logs answer 404), and the OpenTelemetry SDK
+  # exports metrics and logs over OTLP unless told not to: the services' metrics are prom-client's
+  # on /metrics, scraped by Prometheus, and their logs go to their log files.
+  echo "OTEL_METRICS_EXPORTER=none"
+  echo "OTEL_LOGS_EXPORTER=none"
   echo "THALWEG_TRACES_URL=$(jaeger_url)"
 }

@@ -34,10 +34,14 @@ async function registerScrapeTarget(t: TestContext, service: string, port: numbe
   onCleanup(t, () => rm(file, { force: true }));
 }
 
-/** Traces to the stack's trace backend (OTLP/HTTP, as stack.env names it), or nowhere without one. */
+/**
+ * Traces to the stack's trace backend (OTLP/HTTP, as stack.env names it), or nowhere without one;
+ * metrics and logs over OTLP as stack.env says (not to Jaeger, which takes traces only).
+ */
 function tracingEnv(service: string): Record<string, string> {
   const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  return { OTEL_SERVICE_NAME: service, ...(endpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } : { OTEL_TRACES_EXPORTER: 'none' }) };
+  const otlpSignals = Object.fromEntries(['OTEL_METRICS_EXPORTER', 'OTEL_LOGS_EXPORTER'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+  return { OTEL_SERVICE_NAME: service, ...(endpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } : { OTEL_TRACES_EXPORTER: 'none' }), ...otlpSignals };
 }
 
 export interface ServiceProcess {
