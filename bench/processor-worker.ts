@@ -11,23 +11,10 @@ import { loadSchemaCatalog } from '@thalweg/platform/schemas';
 import { createLogger } from '@thalweg/platform/telemetry';
 import { testStack, waitFor } from '@thalweg/platform/testing';
 import { createLedgerProcessor } from '../services/ledger-processor/src/ledger-processor.ts';
-import { ledgerCommandTypes } from '../services/ledger-processor/src/ledger-commands.ts';
+import { benchChangelogTopic, benchDeadLetterTopic, benchTopicOf, type BenchProcessorTopics, type WorkerMessage } from './processor-topics.ts';
 
-export interface BenchProcessorTopics {
-  commands: string;
-  events: string;
-  outcomes: string;
-  group: string;
-}
-
-export type WorkerMessage =
-  | { kind: 'started' }
-  | { kind: 'active' }
-  | { kind: 'batch'; decided: number; transactionsMs: number[] }
-  | { kind: 'stopped' };
-
-const OUTCOME = 'thalweg.ledger.CommandDecided';
-const { commands, events, outcomes, group } = JSON.parse(process.env.BENCH_PROCESSOR ?? '{}') as BenchProcessorTopics;
+if (!process.env.BENCH_PROCESSOR || !process.send) throw new Error('processor-worker.ts is started by bench/processor.ts, with BENCH_PROCESSOR and an IPC channel');
+const topics = JSON.parse(process.env.BENCH_PROCESSOR) as BenchProcessorTopics;
 const tell = (message: WorkerMessage) => process.send!(message);
 
 const catalog = loadSchemaCatalog();
@@ -36,12 +23,12 @@ const processor = createLedgerProcessor({
   kafka,
   registry: createSchemaRegistryClient({ url: testStack.registryUrl }),
   schemas: catalog,
-  outputs: { topicForEventType: (type) => ({ name: ledgerCommandTypes.has(type) ? commands : type === OUTCOME ? outcomes : events }) },
+  outputs: { topicForEventType: benchTopicOf(topics) },
   source: '/thalweg/ledger-processor',
-  group,
-  topics: [commands],
-  changelogTopic: () => `${commands}.${group}.changelog`,
-  deadLetterTopic: () => `${commands}.${group}.dlq`,
+  group: topics.group,
+  topics: [topics.commands],
+  changelogTopic: () => benchChangelogTopic(topics),
+  deadLetterTopic: () => benchDeadLetterTopic(topics),
   readers: { find: (fullName) => (catalog.has(fullName) ? catalog.get(fullName).schema : undefined) },
   // Failures and retries are worth seeing in a benchmark's output.
   logger: createLogger({ level: 'warn', bindings: { service: 'bench-processor' } }),

@@ -14,7 +14,7 @@ import { createSchemaRegistryClient } from '@thalweg/platform/registry';
 import { deleteSubject, loadSchemaCatalog } from '@thalweg/platform/schemas';
 import { testStack, uniqueName, waitFor } from '@thalweg/platform/testing';
 import { ledgerCommandTypes } from '../services/ledger-processor/src/ledger-commands.ts';
-import type { BenchProcessorTopics, WorkerMessage } from './processor-worker.ts';
+import { benchChangelogTopic, benchDeadLetterTopic, benchTopicOf, OUTCOME_TYPE, type BenchProcessorTopics, type WorkerMessage } from './processor-topics.ts';
 import { registerSubjects } from './register-subjects.ts';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 20_000);
@@ -26,7 +26,6 @@ const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const PARTITIONS = 6;
 const MAX_PER_TRANSACTION = 500; // the processor runtime's default maxRecordsPerTransaction
-const OUTCOME = 'thalweg.ledger.CommandDecided';
 const EVENT_TYPES = ['thalweg.ledger.WalletOpened', 'thalweg.ledger.FundsCredited', 'thalweg.ledger.FundsDebited', 'thalweg.ledger.TransferRequested', 'thalweg.ledger.TransferSettled', 'thalweg.ledger.TransferRejected'];
 
 const catalog = loadSchemaCatalog();
@@ -44,17 +43,17 @@ async function topic(name: string, configs: Record<string, string> = {}): Promis
 /** One processor's topics, subjects and group, and a publisher of commands onto them. */
 async function ledgerTopics(): Promise<{ topics: BenchProcessorTopics; publisher: ReturnType<typeof createPublisher> }> {
   const [commands, events, outcomes] = [uniqueName('bench-commands'), uniqueName('bench-wallets'), uniqueName('bench-outcomes')];
-  const group = uniqueName('bench-ledger-processor');
-  for (const name of [commands, events, outcomes, `${commands}.${group}.dlq`]) await topic(name);
-  await topic(`${commands}.${group}.changelog`, { 'cleanup.policy': 'compact' });
+  const topics: BenchProcessorTopics = { commands, events, outcomes, group: uniqueName('bench-ledger-processor') };
+  const { group } = topics;
+  for (const name of [commands, events, outcomes, benchDeadLetterTopic(topics)]) await topic(name);
+  await topic(benchChangelogTopic(topics), { 'cleanup.policy': 'compact' });
   cleanups.push(() => admin.deleteGroups([group]).catch(() => {}));
-  for (const [name, types] of [[commands, [...ledgerCommandTypes]], [events, EVENT_TYPES], [outcomes, [OUTCOME]]] as const) {
+  for (const [name, types] of [[commands, [...ledgerCommandTypes]], [events, EVENT_TYPES], [outcomes, [OUTCOME_TYPE]]] as const) {
     for (const subject of await registerSubjects(name, [...types])) cleanups.push(() => deleteSubject(testStack.registryUrl, subject));
   }
-  const topicOf = (type: string) => ({ name: ledgerCommandTypes.has(type) ? commands : type === OUTCOME ? outcomes : events });
-  const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: topicOf }, source: '/thalweg/bench' });
+  const publisher = createPublisher({ kafka, registry, schemas: catalog, topics: { topicForEventType: benchTopicOf(topics) }, source: '/thalweg/bench' });
   cleanups.push(() => publisher.disconnect());
-  return { topics: { commands, events, outcomes, group }, publisher };
+  return { topics, publisher };
 }
 
 /** The processor of these topics started in its own process; what it says, as it says it. */
